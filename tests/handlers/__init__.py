@@ -1,0 +1,1 @@
+"""Small handlers the runtime's tests deploy (each shows one Lambda behaviour)."""
