@@ -36,9 +36,10 @@ typecheck: install
 pytest: install browser
 	$(BIN)/python -m pytest
 
-test: lint typecheck pytest
+test: lint typecheck pytest bench
 
 bench: install
+	@echo "== benchmarks (figures, not assertions) =="
 	$(BIN)/python -m tests.benchmarks.foundation
 
 clean:

@@ -146,14 +146,23 @@ def _events_send(original: Callable[..., None]) -> Callable[..., None]:
     from moto.events.models import EventTemplateParser  # type: ignore[attr-defined]
 
     def send_to_targets(rule: Any, original_event: dict[str, Any], transform_input: bool = True) -> None:
-        original(rule, original_event, transform_input)
+        # As on AWS: a disabled rule delivers nothing, and a rule with a schedule but no pattern is fired
+        # by its schedule (patterns.lab.sources.ScheduleSource), never by put_events.
+        if rule.state != "ENABLED" or (rule.scheduled_expression and not rule.event_pattern.get_pattern()):
+            return
+        targets = rule.targets
+        rule.targets = [target for target in targets if ":lambda:" not in target["Arn"]]
+        try:  # moto raises NotImplementedError for Lambda targets: it delivers only the others
+            original(rule, original_event, transform_input)
+        finally:
+            rule.targets = targets
         runtime = _runtime()
         if runtime is None or not rule.event_pattern.matches_event(original_event):
             return
         for target in rule.targets:
             if ":lambda:" not in target["Arn"]:
                 continue
-            event = dict(original_event)
+            event = {key: value for key, value in original_event.items() if key != "ingestion-time"}
             if isinstance(event.get("time"), int | float):
                 from datetime import UTC, datetime
 

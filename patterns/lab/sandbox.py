@@ -227,22 +227,26 @@ def _patched_environment(backend: Backend, region: str) -> Iterator[None]:
         _environ.uninstall()
 
 
-_shared_loader: list[Any] = []
+_reusable_sessions: dict[str, boto3.session.Session] = {}
 
 
 @contextmanager
-def _fresh_default_session() -> Iterator[None]:
-    """A new default boto3 session (so no credentials cached before the sandbox leak in), sharing one
-    botocore data loader across sandboxes, so service models are parsed once per process."""
-    import botocore.loaders
-    import botocore.session
+def _fresh_default_session(backend: Backend) -> Iterator[None]:
+    """Give boto3 a default session that has cached nothing from before the sandbox.
 
-    if not _shared_loader:
-        _shared_loader.append(botocore.loaders.create_loader())
-    core = botocore.session.get_session()
-    core.register_component("data_loader", _shared_loader[0])
+    Creating a botocore session costs about 15 ms (it registers ~130 handlers) and each one parses
+    the service models again, so with fake credentials one session is reused across sandboxes with
+    its credential cache emptied; its config was read when the sandbox's fake environment was on.
+    Real AWS always gets a brand-new session that reads the learner's own configuration.
+    """
     saved = boto3.DEFAULT_SESSION
-    boto3.DEFAULT_SESSION = boto3.session.Session(botocore_session=core)
+    if backend.kind == "aws":
+        session = boto3.session.Session()
+    else:
+        session = _reusable_sessions.get(backend.kind) or boto3.session.Session()
+        _reusable_sessions[backend.kind] = session
+        session._session._credentials = None  # re-resolved from the sandbox's fake environment
+    boto3.DEFAULT_SESSION = session
     try:
         yield
     finally:
@@ -368,7 +372,7 @@ def aws_sandbox(
 
                 stack.enter_context(mock_aws(config=MOTO_CONFIG))  # type: ignore[call-overload]
                 stack.enter_context(moto_push_seams())
-            stack.enter_context(_fresh_default_session())  # after moto, which resets the default session
+            stack.enter_context(_fresh_default_session(chosen))  # after moto, which resets the default session
             runtime = LocalLambdaRuntime(
                 clock or LabClock(),
                 region=region,

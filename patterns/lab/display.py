@@ -1,0 +1,238 @@
+"""Display helpers the notebooks share: tables, bar charts, cold/warm duration plots, a progress bar.
+
+They only present what the code measured. Figures are standalone :class:`matplotlib.figure.Figure`
+objects (not kept by ``pyplot``), so a notebook shows one with ``display(figure)`` or by ending a cell
+with it, and it is shown exactly once, also inside an ``ipywidgets`` Output.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from ipywidgets import IntProgress, Layout
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from patterns.lab.exceptions import LabError
+from patterns.lab.lambda_runtime import InvocationReport
+
+__all__ = [
+    "COLD_COLOUR",
+    "WARM_COLOUR",
+    "ProgressBar",
+    "Table",
+    "bar_chart",
+    "bar_chart_of_rows",
+    "format_cell",
+    "plot_report_durations",
+    "rows_to_series",
+    "table",
+]
+
+COLD_COLOUR = "#1f77b4"
+WARM_COLOUR = "#ff7f0e"
+
+
+def _value(row: Any, path: str) -> Any:
+    """``row[path]`` for a mapping, ``row.path`` otherwise; dots walk into nested values."""
+    value = row
+    for part in path.split("."):
+        if isinstance(value, Mapping):
+            if part not in value:
+                raise LabError(f"column {path!r}: no key {part!r} in {sorted(map(str, value))}")
+            value = value[part]
+        elif hasattr(value, part):
+            value = getattr(value, part)
+        else:
+            raise LabError(f"column {path!r}: {type(value).__name__} has no attribute {part!r}")
+    return value
+
+
+def _default_columns(row: Any) -> list[str]:
+    if isinstance(row, Mapping):
+        return [str(key) for key in row]
+    if dataclasses.is_dataclass(row) and not isinstance(row, type):
+        return [f.name for f in dataclasses.fields(row)]
+    raise LabError(
+        f"rows must be mappings or dataclass instances, got {type(row).__name__}; name the columns"
+    )
+
+
+def format_cell(value: Any, spec: str | None = None) -> str:
+    """A value as table text: ``spec`` (a ``format()`` spec) if given, else a readable default."""
+    if spec is not None and value is not None:
+        return format(value, spec)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | Decimal):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:.3g}" if value and abs(value) < 0.01 else f"{value:,.2f}"
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Mapping | list | tuple):
+        return json.dumps(value, default=str)
+    return str(value)
+
+
+@dataclasses.dataclass(frozen=True)
+class Table:
+    """Rows of text cells under headers: HTML in a notebook, aligned text in a terminal."""
+
+    headers: list[str]
+    cells: list[list[str]]
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th style='text-align:left'>{html.escape(h)}</th>" for h in self.headers)
+        body = "".join(
+            "<tr>" + "".join(f"<td style='text-align:left'>{html.escape(c)}</td>" for c in row) + "</tr>"
+            for row in self.cells
+        )
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+    def __str__(self) -> str:
+        widths = [max(len(h), *(len(row[i]) for row in self.cells)) for i, h in enumerate(self.headers)]
+        lines = ["  ".join(h.ljust(w) for h, w in zip(self.headers, widths, strict=True))]
+        lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in self.cells]
+        return "\n".join(line.rstrip() for line in lines)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def table(
+    rows: Iterable[Any],
+    columns: Sequence[str] | Mapping[str, str] | None = None,
+    *,
+    formats: Mapping[str, str] | None = None,
+) -> Table:
+    """A :class:`Table` of ``rows`` (mappings or dataclass instances).
+
+    ``columns`` lists the fields to show (default: all of the first row's), or maps each header to a
+    field; a field may be a dotted path (``"report.duration_ms"``). ``formats`` maps a field to a
+    ``format()`` spec (``{"cost_usd": ".2e"}``).
+    """
+    items = list(rows)
+    if not items:
+        raise LabError("table() needs at least one row, got none")
+    if columns is None:
+        columns = _default_columns(items[0])
+    paths = dict(columns) if isinstance(columns, Mapping) else {path: path for path in columns}
+    specs = formats or {}
+    cells = [[format_cell(_value(row, path), specs.get(path)) for path in paths.values()] for row in items]
+    return Table(list(paths), cells)
+
+
+def rows_to_series(
+    rows: Iterable[Any], *, x: str, y: str, group: str
+) -> tuple[list[str], dict[str, list[float]]]:
+    """Pivot rows into bar-chart input: the ``x`` labels in first-seen order, and per ``group`` the ``y``
+    value at each label (0 where a group has no row for a label)."""
+    labels: list[str] = []
+    values: dict[str, dict[str, float]] = {}
+    for row in rows:
+        label, name = str(_value(row, x)), str(_value(row, group))
+        if label not in labels:
+            labels.append(label)
+        values.setdefault(name, {})[label] = float(_value(row, y))
+    return labels, {name: [points.get(label, 0.0) for label in labels] for name, points in values.items()}
+
+
+def bar_chart(
+    series: Mapping[str, Sequence[float]],
+    *,
+    labels: Sequence[str] | None = None,
+    title: str = "",
+    xlabel: str = "",
+    ylabel: str = "",
+    reference: tuple[float, str] | None = None,
+    size: tuple[float, float] = (7.0, 3.5),
+) -> Figure:
+    """Grouped bars: one colour per series, one group per label (default labels ``1..n``).
+
+    ``reference`` draws a dashed horizontal line at a value, with a legend label.
+    """
+    if not series:
+        raise LabError("bar_chart() needs at least one series, got none")
+    lengths = {name: len(values) for name, values in series.items()}
+    count = max(lengths.values())
+    if set(lengths.values()) != {count} or (labels is not None and len(labels) != count):
+        raise LabError(f"every series needs one value per label; got lengths {lengths} and {count} labels")
+    names = [str(i + 1) for i in range(count)] if labels is None else list(labels)
+    figure = Figure(figsize=size, layout="constrained")
+    axes = figure.add_subplot()
+    width = 0.8 / len(series)
+    for index, (name, values) in enumerate(series.items()):
+        offsets = [position - 0.4 + width * (index + 0.5) for position in range(count)]
+        axes.bar(offsets, list(values), width=width, label=name)
+    if reference is not None:
+        axes.axhline(reference[0], color="black", linestyle="--", linewidth=1, label=reference[1])
+    axes.set_xticks(range(count), names)
+    axes.set(title=title, xlabel=xlabel, ylabel=ylabel)
+    axes.legend(fontsize="small")
+    return figure
+
+
+def bar_chart_of_rows(rows: Iterable[Any], *, x: str, y: str, group: str, **options: Any) -> Figure:
+    """:func:`bar_chart` of rows pivoted by :func:`rows_to_series` (options as for bar_chart)."""
+    labels, series = rows_to_series(rows, x=x, y=y, group=group)
+    options.setdefault("xlabel", x)
+    options.setdefault("ylabel", y)
+    return bar_chart(series, labels=labels, **options)
+
+
+def plot_report_durations(
+    reports: Sequence[InvocationReport], *, title: str = "", size: tuple[float, float] = (7.0, 3.5)
+) -> Figure:
+    """One bar per invocation, in order: handler duration, with init time stacked on cold starts."""
+    if not reports:
+        raise LabError("plot_report_durations() needs at least one report, got none")
+    figure = Figure(figsize=size, layout="constrained")
+    axes = figure.add_subplot()
+    positions = range(1, len(reports) + 1)
+    colours = [COLD_COLOUR if r.cold_start else WARM_COLOUR for r in reports]
+    inits = [r.init_ms or 0.0 for r in reports]
+    axes.bar(positions, inits, color=colours, alpha=0.45, hatch="//", edgecolor="white")
+    axes.bar(positions, [r.duration_ms for r in reports], bottom=inits, color=colours)
+    legend = [
+        Patch(facecolor=COLD_COLOUR, alpha=0.45, hatch="//", edgecolor="white", label="cold start: init"),
+        Patch(facecolor=COLD_COLOUR, label="cold start: handler"),
+        Patch(facecolor=WARM_COLOUR, label="warm start: handler"),
+    ]
+    axes.legend(handles=legend, fontsize="small")
+    axes.set(title=title, xlabel="invocation", ylabel="milliseconds")
+    return figure
+
+
+class ProgressBar:
+    """An ``ipywidgets.IntProgress`` driven as a ``progress(done, total)`` callback.
+
+    Display it with ``display(bar)``; pass ``bar`` wherever a progress callback is taken.
+    """
+
+    def __init__(self, description: str) -> None:
+        self.description = description
+        self.widget: Any = IntProgress(
+            value=0,
+            min=0,
+            max=1,
+            description=description,
+            layout=Layout(width="60%"),
+            style={"description_width": "initial"},
+        )
+
+    def __call__(self, done: int, total: int) -> None:
+        self.widget.max = max(1, total)
+        self.widget.value = done
+        self.widget.description = f"{self.description} {done}/{total}"
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
