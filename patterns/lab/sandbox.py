@@ -245,7 +245,7 @@ def _fresh_default_session(backend: Backend) -> Iterator[None]:
     else:
         session = _reusable_sessions.get(backend.kind) or boto3.session.Session()
         _reusable_sessions[backend.kind] = session
-        session._session._credentials = None  # re-resolved from the sandbox's fake environment
+        session._session._credentials = None  # type: ignore[attr-defined]  # re-resolved from the sandbox's fake environment
     boto3.DEFAULT_SESSION = session
     try:
         yield
@@ -372,7 +372,9 @@ def aws_sandbox(
 
                 stack.enter_context(mock_aws(config=MOTO_CONFIG))  # type: ignore[call-overload]
                 stack.enter_context(moto_push_seams())
-            stack.enter_context(_fresh_default_session(chosen))  # after moto, which resets the default session
+            stack.enter_context(
+                _fresh_default_session(chosen)
+            )  # after moto, which resets the default session
             runtime = LocalLambdaRuntime(
                 clock or LabClock(),
                 region=region,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Callable
 
 from patterns.faas import demo
 from patterns.faas.adapters import create_resources
@@ -24,12 +23,6 @@ def _ms(samples: list[float]) -> str:
     return f"median {statistics.median(ordered):7.3f} ms   p90 {p90:7.3f} ms   (n={len(ordered)})"
 
 
-def _timed(action: Callable[[], object]) -> float:
-    started = time.perf_counter()
-    action()
-    return (time.perf_counter() - started) * 1000
-
-
 def sandbox_startup(samples: int = 30) -> tuple[list[float], list[float]]:
     starts, stops = [], []
     with aws_sandbox(backend=Backend()):
@@ -39,7 +32,9 @@ def sandbox_startup(samples: int = 30) -> tuple[list[float], list[float]]:
         context = aws_sandbox(backend=Backend())
         context.__enter__()
         starts.append((time.perf_counter() - started) * 1000)
-        stops.append(_timed(lambda context=context: context.__exit__(None, None, None)))
+        started = time.perf_counter()
+        context.__exit__(None, None, None)
+        stops.append((time.perf_counter() - started) * 1000)
     return starts, stops
 
 
@@ -60,11 +55,17 @@ def faas_cold_and_warm(samples: int = 20) -> tuple[list[float], list[float], lis
     with aws_sandbox(backend=Backend()) as sandbox:
         resources = create_resources()
         for i in range(samples):
-            demo.deploy_registration(sandbox, resources)  # redeploying discards environments: next call is cold
-            cold = sandbox.lambdas.invoke("register-user", demo.registration_event({"email": f"c{i}@x.io", "name": "C"}))
+            demo.deploy_registration(
+                sandbox, resources
+            )  # redeploying discards environments: next call is cold
+            cold = sandbox.lambdas.invoke(
+                "register-user", demo.registration_event({"email": f"c{i}@x.io", "name": "C"})
+            )
             colds.append(cold.report.duration_ms)
             inits.append(cold.report.init_ms or 0.0)
-            warm = sandbox.lambdas.invoke("register-user", demo.registration_event({"email": f"w{i}@x.io", "name": "W"}))
+            warm = sandbox.lambdas.invoke(
+                "register-user", demo.registration_event({"email": f"w{i}@x.io", "name": "W"})
+            )
             warms.append(warm.report.duration_ms)
     return colds, inits, warms
 

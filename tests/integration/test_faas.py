@@ -36,7 +36,9 @@ def test_register_responds_201_then_409_and_notifies_once(sandbox, resources):
 def test_every_bad_request_is_a_400_with_its_problem(sandbox, resources):
     demo.deploy_registration(sandbox, resources)
     outcomes = demo.run_requests(
-        sandbox, "register-user", {label: demo.registration_event(body) for label, body in demo.BAD_REQUESTS.items()}
+        sandbox,
+        "register-user",
+        {label: demo.registration_event(body) for label, body in demo.BAD_REQUESTS.items()},
     )
     assert {o.label: o.status for o in outcomes} == dict.fromkeys(demo.BAD_REQUESTS, 400)
     assert all(o.body["problems"] for o in outcomes)
@@ -56,7 +58,8 @@ def test_conditional_write_store_refuses_a_duplicate(sandbox, resources):
     store.add(user)
     with pytest.raises(DuplicateUserError):
         store.add(user)
-    assert store.get("a@b.co") == user and store.scan() == [user]
+    assert store.get("a@b.co") == user
+    assert store.scan() == [user]
 
 
 def test_check_then_put_lets_duplicates_through_and_the_conditional_write_does_not(sandbox, resources):
@@ -76,6 +79,10 @@ def test_single_purpose_functions_each_get_their_own_reports_and_memory(sandbox)
     assert rows[("single-purpose", "get")]["memory_mb"] == 128
     assert rows[("single-purpose", "get")]["requests"] == 4
     for deployment, routes in comparison.reports.items():
-        assert comparison.cost(deployment) == pytest.approx(sum(r.cost_usd for rs in routes.values() for r in rs))
-    functions = {report.function_name for routes in comparison.reports["single-purpose"].values() for report in routes}
+        assert comparison.cost(deployment) == pytest.approx(
+            sum(r.cost_usd for rs in routes.values() for r in rs)
+        )
+    functions = {
+        report.function_name for routes in comparison.reports["single-purpose"].values() for report in routes
+    }
     assert functions == {"register-user", "get-user", "export-users"}

@@ -2,6 +2,7 @@
 
 import json
 import threading
+import time
 
 import pytest
 
@@ -17,8 +18,10 @@ def test_first_invocation_is_cold_then_warm_in_the_same_environment(sandbox):
     sandbox.deploy("life", LIFECYCLE)
     first = sandbox.lambdas.invoke("life", {})
     second = sandbox.lambdas.invoke("life", {})
-    assert first.report.cold_start and first.report.init_ms is not None
-    assert not second.report.cold_start and second.report.init_ms is None
+    assert first.report.cold_start
+    assert first.report.init_ms is not None
+    assert not second.report.cold_start
+    assert second.report.init_ms is None
     assert second.payload["environment"] == first.payload["environment"]
     assert second.payload["served"] == 2, "module globals persist between requests of one environment"
 
@@ -57,7 +60,8 @@ def test_report_bills_init_plus_duration_rounded_up_and_prices_it(sandbox):
     report = sandbox.lambdas.invoke("life").report
     assert report.billed_ms == pricing.billed_duration_ms(report.duration_ms + report.init_ms)
     assert report.cost_usd == pricing.lambda_invocation_cost(512, report.billed_ms, architecture="arm64")
-    assert "Init Duration" in report.line() and f"Billed Duration: {report.billed_ms} ms" in report.line()
+    assert "Init Duration" in report.line()
+    assert f"Billed Duration: {report.billed_ms} ms" in report.line()
 
 
 def test_idle_environment_expires_on_the_virtual_clock(sandbox):
@@ -80,13 +84,12 @@ def test_provisioned_environments_are_initialised_ahead_and_never_expire(sandbox
 
 def test_reserved_concurrency_throttles_beyond_the_limit(sandbox):
     sandbox.deploy("slow", "tests.handlers.slow.sleep", reserved_concurrency=1)
-    started = threading.Event()
-    thread = threading.Thread(target=lambda: (started.set(), sandbox.lambdas.invoke("slow", {"seconds": 0.3})))
+    thread = threading.Thread(target=sandbox.lambdas.invoke, args=("slow", {"seconds": 0.5}))
     thread.start()
-    started.wait()
+    while not any(env.busy for env in sandbox.lambdas.environments("slow")):
+        time.sleep(0.005)
     with pytest.raises(TooManyRequestsError, match="reserved concurrency of 1"):
-        for _ in range(50):  # until the first call holds the only environment
-            sandbox.lambdas.invoke("slow", {"seconds": 0.3})
+        sandbox.lambdas.invoke("slow", {"seconds": 0.5})
     thread.join()
 
 
@@ -149,9 +152,13 @@ def test_boto3_invoke_runs_the_local_handler(sandbox):
 def test_async_invoke_retries_twice_then_goes_to_the_on_failure_destination(sandbox):
     sqs = sandbox.client("sqs")
     queue_url = sqs.create_queue(QueueName="failures")["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
     sandbox.deploy("life", LIFECYCLE, on_failure=queue_arn)
-    response = sandbox.client("lambda").invoke(FunctionName="life", InvocationType="Event", Payload=b'{"fail": "always"}')
+    response = sandbox.client("lambda").invoke(
+        FunctionName="life", InvocationType="Event", Payload=b'{"fail": "always"}'
+    )
     assert response["StatusCode"] == 202
     sandbox.settle()
     assert len(sandbox.lambdas.reports) == 1, "the first attempt runs at once"
@@ -179,8 +186,6 @@ def test_step_functions_lambda_task_runs_the_local_handler(sandbox):
         name="m", definition=json.dumps(definition), roleArn="arn:aws:iam::123456789012:role/sfn"
     )["stateMachineArn"]
     execution = sfn.start_execution(stateMachineArn=machine, input="{}")["executionArn"]
-    import time
-
     for _ in range(200):
         described = sfn.describe_execution(executionArn=execution)
         if described["status"] != "RUNNING":

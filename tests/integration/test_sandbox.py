@@ -26,7 +26,8 @@ def test_real_credentials_in_the_shell_never_reach_aws(monkeypatch, network_guar
     before = len(network_guard.attempts)
     with aws_sandbox(backend=Backend()) as sandbox:
         assert os.environ["AWS_ACCESS_KEY_ID"] != REAL_LOOKING["AWS_ACCESS_KEY_ID"]
-        assert "AWS_PROFILE" not in os.environ and "AWS_ENDPOINT_URL" not in os.environ
+        assert "AWS_PROFILE" not in os.environ
+        assert "AWS_ENDPOINT_URL" not in os.environ
         dynamodb = sandbox.client("dynamodb")
         dynamodb.create_table(
             TableName="t",
@@ -37,13 +38,18 @@ def test_real_credentials_in_the_shell_never_reach_aws(monkeypatch, network_guar
         assert dynamodb.list_tables()["TableNames"] == ["t"]
         assert boto3.client("sts").get_caller_identity()["Account"] == "123456789012"
     assert network_guard.attempts[before:] == []
-    assert os.environ["AWS_ACCESS_KEY_ID"] == REAL_LOOKING["AWS_ACCESS_KEY_ID"], "the shell's variables come back"
+    assert os.environ["AWS_ACCESS_KEY_ID"] == REAL_LOOKING["AWS_ACCESS_KEY_ID"], (
+        "the shell's variables come back"
+    )
 
 
 def test_the_guard_refuses_connections_and_lookups_off_the_machine(sandbox):
-    with pytest.raises(NetworkBlockedError, match="blocked name lookup to example.com"):
+    with pytest.raises(NetworkBlockedError, match=r"blocked name lookup to example\.com"):
         socket.getaddrinfo("example.com", 443)
-    with socket.socket() as client, pytest.raises(NetworkBlockedError, match=r"blocked connect to 192\.0\.2\.1:443"):
+    with (
+        socket.socket() as client,
+        pytest.raises(NetworkBlockedError, match=r"blocked connect to 192\.0\.2\.1:443"),
+    ):
         client.connect(("192.0.2.1", 443))
     refused = sandbox.guard.attempts[-2:]
     assert [a.operation for a in refused] == ["name lookup", "connect"]
@@ -73,7 +79,10 @@ def test_a_second_concurrent_sandbox_is_refused(sandbox):
 @pytest.mark.parametrize(
     ("environment", "message"),
     [
-        ({"LAB_AWS_BACKEND": "endpoint", "LAB_AWS_ENDPOINT_URL": "https://s3.amazonaws.com"}, "on this machine"),
+        (
+            {"LAB_AWS_BACKEND": "endpoint", "LAB_AWS_ENDPOINT_URL": "https://s3.amazonaws.com"},
+            "on this machine",
+        ),
         ({"LAB_AWS_BACKEND": "aws"}, "LAB_AWS_I_UNDERSTAND_THIS_COSTS_MONEY=yes"),
         ({"LAB_AWS_BACKEND": "localstak"}, "must be 'moto', 'endpoint' or 'aws'"),
     ],
@@ -85,10 +94,15 @@ def test_opt_in_must_be_explicit_and_well_formed(environment, message):
 
 def test_opt_in_backends():
     assert backend_from_environment({}) == Backend("moto")
-    local = backend_from_environment({"LAB_AWS_BACKEND": "endpoint", "LAB_AWS_ENDPOINT_URL": "http://localhost:4566"})
+    local = backend_from_environment(
+        {"LAB_AWS_BACKEND": "endpoint", "LAB_AWS_ENDPOINT_URL": "http://localhost:4566"}
+    )
     assert local == Backend("endpoint", "http://localhost:4566")
-    real = backend_from_environment({"LAB_AWS_BACKEND": "aws", "LAB_AWS_I_UNDERSTAND_THIS_COSTS_MONEY": "yes"})
-    assert real.kind == "aws" and "REAL AWS" in real.describe()
+    real = backend_from_environment(
+        {"LAB_AWS_BACKEND": "aws", "LAB_AWS_I_UNDERSTAND_THIS_COSTS_MONEY": "yes"}
+    )
+    assert real.kind == "aws"
+    assert "REAL AWS" in real.describe()
 
 
 def test_concurrent_conditional_writes_are_atomic(sandbox):
@@ -106,7 +120,9 @@ def test_concurrent_conditional_writes_are_atomic(sandbox):
     def claim(i):
         try:
             dynamodb.put_item(
-                TableName="t", Item={"pk": {"S": "one"}, "by": {"N": str(i)}}, ConditionExpression="attribute_not_exists(pk)"
+                TableName="t",
+                Item={"pk": {"S": "one"}, "by": {"N": str(i)}},
+                ConditionExpression="attribute_not_exists(pk)",
             )
             return True
         except dynamodb.exceptions.ConditionalCheckFailedException:
