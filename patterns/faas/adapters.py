@@ -17,6 +17,7 @@ import boto3
 
 from patterns.faas.exceptions import DuplicateUserError
 from patterns.faas.service import User
+from patterns.lab.resources import ensure_queue, ensure_table, ensure_topic, subscribe_queue_to_topic
 
 __all__ = [
     "CheckThenPutUserStore",
@@ -120,21 +121,10 @@ class FaasResources:
 
 
 def create_resources(prefix: str = "faas") -> FaasResources:
-    """Create the table, the topic and an SQS queue subscribed to it (in the running sandbox)."""
-    dynamodb, sns, sqs = boto3.client("dynamodb"), boto3.client("sns"), boto3.client("sqs")
+    """Create (or find) the table, the topic and an SQS queue subscribed to it, in the running sandbox."""
     table = f"{prefix}-users"
-    dynamodb.create_table(
-        TableName=table,
-        KeySchema=[{"AttributeName": "email", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "email", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    topic_arn = sns.create_topic(Name=f"{prefix}-user-registered")["TopicArn"]
-    queue_url = sqs.create_queue(QueueName=f"{prefix}-welcome-emails")["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
-        "QueueArn"
-    ]
-    sns.subscribe(
-        TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn, Attributes={"RawMessageDelivery": "true"}
-    )
-    return FaasResources(table, topic_arn, queue_url)
+    ensure_table(table, hash_key="email")
+    topic_arn = ensure_topic(f"{prefix}-user-registered")
+    queue = ensure_queue(f"{prefix}-welcome-emails")
+    subscribe_queue_to_topic(topic_arn, queue)
+    return FaasResources(table, topic_arn, queue.url)
