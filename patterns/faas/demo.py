@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import statistics
+import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -152,9 +153,8 @@ def measure_race(
     accepted = []
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         for trial in range(trials):
-            event = registration_event(
-                {"email": f"racer{trial}-{store}@example.com", "name": f"Racer {trial}"}
-            )
+            email = f"racer{trial}-{uuid.uuid4().hex[:8]}@example.com"  # new on every trial and call
+            event = registration_event({"email": email, "name": f"Racer {trial}"})
             results = list(pool.map(sandbox.lambdas.invoke, [name] * concurrency, [event] * concurrency))
             accepted.append(sum(r.payload["statusCode"] == 201 for r in results))
             if progress:

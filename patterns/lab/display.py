@@ -72,8 +72,10 @@ def format_cell(value: Any, spec: str | None = None) -> str:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, int | Decimal):
+    if isinstance(value, int):
         return f"{value:,}"
+    if isinstance(value, Decimal):
+        return f"{value:,f}"
     if isinstance(value, float):
         return f"{value:.3g}" if value and abs(value) < 0.01 else f"{value:,.2f}"
     if isinstance(value, datetime | date):
@@ -177,7 +179,7 @@ def bar_chart(
         axes.axhline(reference[0], color="black", linestyle="--", linewidth=1, label=reference[1])
     axes.set_xticks(range(count), names)
     axes.set(title=title, xlabel=xlabel, ylabel=ylabel)
-    axes.legend(fontsize="small")
+    axes.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return figure
 
 
@@ -207,7 +209,7 @@ def plot_report_durations(
         Patch(facecolor=COLD_COLOUR, label="cold start: handler"),
         Patch(facecolor=WARM_COLOUR, label="warm start: handler"),
     ]
-    axes.legend(handles=legend, fontsize="small")
+    axes.legend(handles=legend, fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
     axes.set(title=title, xlabel="invocation", ylabel="milliseconds")
     return figure
 

@@ -20,13 +20,13 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote
+from urllib.parse import unquote, unquote_plus
 
 from botocore.awsrequest import AWSResponse
 from botocore.handlers import BUILTIN_HANDLERS
 from botocore.response import StreamingBody
 
-from patterns.lab.events import sns_record
+from patterns.lab.events import s3_object_key_in_event, sns_record
 from patterns.lab.exceptions import FunctionNotDeployedError, TooManyRequestsError
 
 if TYPE_CHECKING:
@@ -120,15 +120,20 @@ def _sns_publish(original: Callable[..., None]) -> Callable[..., None]:
             topic_arn=subscription.topic.arn,
             subject=subject,
             message_id=message_id,
-            message_attributes={
-                name: {"Type": a["DataType"], "Value": a.get("StringValue", a.get("BinaryValue"))}
-                for name, a in attributes.items()
-            },
+            message_attributes={name: _publish_attribute(value) for name, value in attributes.items()},
             subscription_arn=subscription.arn,
         )
         runtime.invoke_async(subscription.endpoint, {"Records": [record]})
 
     return publish
+
+
+def _publish_attribute(attribute: dict[str, str]) -> dict[str, Any]:
+    """moto holds SNS attributes as Lambda receives them (``{"Type", "Value"}``, binary in base64); turn
+    one back into the ``publish`` shape the event builder takes."""
+    if attribute["Type"].startswith("Binary"):
+        return {"DataType": attribute["Type"], "BinaryValue": base64.b64decode(attribute["Value"])}
+    return {"DataType": attribute["Type"], "StringValue": attribute["Value"]}
 
 
 def _s3_invoke(original: Callable[..., None]) -> Callable[..., None]:
@@ -137,6 +142,9 @@ def _s3_invoke(original: Callable[..., None]) -> Callable[..., None]:
         if runtime is None:
             original(account_id, event_body, fn_arn, region_name)
             return
+        for record in event_body.get("Records", []):  # moto encodes "/" in keys too; S3 leaves it as is
+            s3_object = record["s3"]["object"]
+            s3_object["key"] = s3_object_key_in_event(unquote_plus(s3_object["key"]))
         runtime.invoke_async(fn_arn, event_body)
 
     return invoke

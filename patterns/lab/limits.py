@@ -14,8 +14,11 @@ __all__ = [
     "ASYNC_PAYLOAD_BYTES",
     "ASYNC_RETRY_DELAYS_S",
     "AS_OF",
+    "DYNAMODB_STREAMS_GET_RECORDS_MAX",
+    "DYNAMODB_STREAM_RETENTION_S",
     "IDLE_EXPIRY_DEFAULT_S",
     "INIT_TIMEOUT_S",
+    "KINESIS_GET_RECORDS_MAX",
     "MEMORY_MAX_MB",
     "MEMORY_MIN_MB",
     "SOURCES",
@@ -24,6 +27,20 @@ __all__ = [
     "SQS_BATCH_SIZE_MAX_STANDARD",
     "SQS_BATCH_WINDOW_MAX_S",
     "SQS_BATCH_WITHOUT_WINDOW_MAX",
+    "SQS_DELETE_BATCH_MAX",
+    "SQS_ESM_INITIAL_CONCURRENCY",
+    "SQS_MAXIMUM_CONCURRENCY_MAX",
+    "SQS_MAXIMUM_CONCURRENCY_MIN",
+    "SQS_RECEIVE_MAX_MESSAGES",
+    "SQS_VISIBILITY_TIMEOUT_MAX_S",
+    "STREAM_BATCH_SIZE_DEFAULT",
+    "STREAM_BATCH_SIZE_MAX",
+    "STREAM_LAB_RETRY_ATTEMPTS_WITH_DESTINATION",
+    "STREAM_MAX_RETRY_ATTEMPTS_MAX",
+    "STREAM_RECORD_AGE_MAX_S",
+    "STREAM_RECORD_AGE_MIN_S",
+    "STREAM_RETRY_BASE_DELAY_S",
+    "STREAM_RETRY_MAX_DELAY_S",
     "SYNC_PAYLOAD_BYTES",
     "TIMEOUT_MAX_S",
 ]
@@ -34,6 +51,10 @@ SOURCES: Final = {
     "async": "https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html",
     "sqs_esm": "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html",
     "environments": "https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html",
+    "sqs_scaling": "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html",
+    "sqs_quotas": "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html",
+    "kinesis_esm": "https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-create.html",
+    "dynamodb_esm": "https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-params.html",
 }
 
 MEMORY_MIN_MB: Final = 128
@@ -54,3 +75,25 @@ SQS_BATCH_SIZE_MAX_STANDARD: Final = 10_000
 SQS_BATCH_SIZE_MAX_FIFO: Final = 10
 SQS_BATCH_WINDOW_MAX_S: Final = 300
 SQS_BATCH_WITHOUT_WINDOW_MAX: Final = 10  # a batch size above this needs a window of at least 1 s
+
+SQS_RECEIVE_MAX_MESSAGES: Final = 10  # MaxNumberOfMessages of one ReceiveMessage call
+SQS_DELETE_BATCH_MAX: Final = 10  # entries of one DeleteMessageBatch / ChangeMessageVisibilityBatch call
+SQS_VISIBILITY_TIMEOUT_MAX_S: Final = 43_200  # 12 hours
+SQS_MAXIMUM_CONCURRENCY_MIN: Final = 2  # the mapping's MaximumConcurrency (ScalingConfig)
+SQS_MAXIMUM_CONCURRENCY_MAX: Final = 1_000
+SQS_ESM_INITIAL_CONCURRENCY: Final = 5  # "Lambda starts processing five batches at a time"
+
+STREAM_BATCH_SIZE_DEFAULT: Final = 100  # Kinesis and DynamoDB Streams mappings
+STREAM_BATCH_SIZE_MAX: Final = 10_000
+STREAM_MAX_RETRY_ATTEMPTS_MAX: Final = 10_000  # -1 (the default) retries until the record expires
+STREAM_RECORD_AGE_MIN_S: Final = 60  # MaximumRecordAgeInSeconds: -1 (infinite) or 60 s - 7 days
+STREAM_RECORD_AGE_MAX_S: Final = 604_800
+DYNAMODB_STREAM_RETENTION_S: Final = 86_400  # stream records live 24 hours
+DYNAMODB_STREAMS_GET_RECORDS_MAX: Final = 1_000  # Limit of one GetRecords call
+KINESIS_GET_RECORDS_MAX: Final = 10_000
+# The lab's own choices (AWS documents neither): a stream mapping with an on-failure destination and no
+# explicit MaximumRetryAttempts retries this many times, and a failed stream batch waits
+# base * 2**(failures - 1) seconds of virtual time, at most the maximum, before the next attempt.
+STREAM_LAB_RETRY_ATTEMPTS_WITH_DESTINATION: Final = 3
+STREAM_RETRY_BASE_DELAY_S: Final = 1.0
+STREAM_RETRY_MAX_DELAY_S: Final = 60.0

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
+from patterns.lab.sandbox import current_sandbox
 
 __all__ = ["Queue", "ensure_queue", "ensure_table", "ensure_topic", "subscribe_queue_to_topic"]
 
@@ -30,7 +30,7 @@ def ensure_table(
 
     Key attributes are strings unless ``attribute_types`` says otherwise ("S", "N" or "B").
     """
-    dynamodb = client or boto3.client("dynamodb")
+    dynamodb = client or current_sandbox().client("dynamodb")
     types = dict(attribute_types or {})
     keys = [(hash_key, "HASH")] + ([(range_key, "RANGE")] if range_key else [])
     spec: dict[str, Any] = {
@@ -60,7 +60,7 @@ class Queue:
 
 def ensure_queue(name: str, *, attributes: Mapping[str, str] | None = None, client: Any = None) -> Queue:
     """An SQS queue (FIFO if the name ends in .fifo); returns its URL and ARN."""
-    sqs = client or boto3.client("sqs")
+    sqs = client or current_sandbox().client("sqs")
     settings = dict(attributes or {})
     if name.endswith(".fifo"):
         settings.setdefault("FifoQueue", "true")
@@ -71,7 +71,7 @@ def ensure_queue(name: str, *, attributes: Mapping[str, str] | None = None, clie
 
 def ensure_topic(name: str, *, client: Any = None) -> str:
     """An SNS topic (create_topic is idempotent on AWS too); returns its ARN."""
-    sns = client or boto3.client("sns")
+    sns = client or current_sandbox().client("sns")
     arn: str = sns.create_topic(Name=name)["TopicArn"]
     return arn
 
@@ -85,7 +85,7 @@ def subscribe_queue_to_topic(
     client: Any = None,
 ) -> str:
     """Subscribe ``queue`` to ``topic_arn`` once; returns the subscription ARN."""
-    sns = client or boto3.client("sns")
+    sns = client or current_sandbox().client("sns")
     attributes = {"RawMessageDelivery": "true" if raw else "false"}
     if filter_policy:
         attributes["FilterPolicy"] = json.dumps(filter_policy)

@@ -140,7 +140,17 @@ class Sandbox:
     sources: list[EventSource] = field(default_factory=list)
 
     def client(self, service: str, **kwargs: Any) -> Any:
-        """A boto3 client for ``service`` in the sandbox's region (and endpoint, if opted in)."""
+        """A boto3 client for ``service`` in the sandbox's region (and endpoint, if opted in).
+
+        Without extra arguments, clients on fake credentials are cached across sandboxes (a client
+        holds no AWS state, and creating one costs about 10 ms); real AWS always gets a new one.
+        """
+        if not kwargs and self.backend.kind != "aws":
+            key = (service, self.region, self.backend)
+            cached = _client_cache.get(key)
+            if cached is None:
+                cached = _client_cache[key] = self.client(service, region_name=self.region)
+            return cached
         kwargs.setdefault("region_name", self.region)
         if self.backend.endpoint_url:
             kwargs.setdefault("endpoint_url", self.backend.endpoint_url)
@@ -190,6 +200,7 @@ class Sandbox:
 
 
 _current: Sandbox | None = None
+_client_cache: dict[tuple[str, str, Backend], Any] = {}
 _running = False
 _current_stack: ExitStack | None = None
 _start_lock = threading.Lock()

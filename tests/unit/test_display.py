@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pytest
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
@@ -72,6 +73,8 @@ def bar_heights(figure: Figure) -> list[list[float]]:
         (6_000_000_000, None, "6,000,000,000"),
         (Decimal("0.0000166667"), None, "0.0000166667"),
         (Decimal("9000000000"), None, "9,000,000,000"),
+        (Decimal("0.0000000309"), None, "0.0000000309"),
+        (Decimal("0.20"), None, "0.20"),
         (7.35e-06, None, "7.35e-06"),
         (1234.5678, None, "1,234.57"),
         (0.0, None, "0.00"),
@@ -88,7 +91,10 @@ def test_format_cell(value: Any, spec: str | None, text: str) -> None:
 
 
 def test_table_of_mappings_uses_the_first_rows_keys_and_formats() -> None:
-    rows = [{"route": "get", "cost_usd": 1.5e-5, "requests": 60}, {"route": "export", "cost_usd": 2e-6, "requests": 2}]
+    rows = [
+        {"route": "get", "cost_usd": 1.5e-5, "requests": 60},
+        {"route": "export", "cost_usd": 2e-6, "requests": 2},
+    ]
     shown = table(rows, formats={"cost_usd": ".1e"})
     assert shown.headers == ["route", "cost_usd", "requests"]
     assert shown.cells == [["get", "1.5e-05", "60"], ["export", "2.0e-06", "2"]]
@@ -96,7 +102,10 @@ def test_table_of_mappings_uses_the_first_rows_keys_and_formats() -> None:
 
 def test_table_of_dataclasses_follows_dotted_paths_and_renames_headers() -> None:
     rows = [Outcome("new user", 201, {"user": {"email": "a@b.c"}}, report(True, 40.0, 30.0))]
-    shown = table(rows, {"request": "label", "status": "status", "cold": "report.cold_start", "email": "body.user.email"})
+    shown = table(
+        rows,
+        {"request": "label", "status": "status", "cold": "report.cold_start", "email": "body.user.email"},
+    )
     assert shown.headers == ["request", "status", "cold", "email"]
     assert shown.cells == [["new user", "201", "yes", "a@b.c"]]
 
@@ -122,7 +131,8 @@ def test_table_text_is_aligned_in_columns() -> None:
 
 
 def test_table_names_the_missing_field() -> None:
-    with pytest.raises(LabError, match=r"column 'report\.memory': InvocationReport has no attribute 'memory'"):
+    missing = r"column 'report\.memory': InvocationReport has no attribute 'memory'"
+    with pytest.raises(LabError, match=missing):
         table([Outcome("x", 200, None, report(False, 1.0))], ["report.memory"])
     with pytest.raises(LabError, match=r"no key 'cost'"):
         table([{"route": "get"}], ["cost"])
@@ -158,8 +168,11 @@ def test_bar_chart_draws_one_bar_per_value_and_the_reference_line() -> None:
     (axes,) = figure.axes
     assert [tick.get_text() for tick in axes.get_xticklabels()] == ["1", "2", "3"]
     assert axes.get_title() == "race"
-    assert [line.get_ydata()[0] for line in axes.get_lines()] == [1]
-    assert [text.get_text() for text in axes.get_legend().get_texts()] == [
+    (reference_line,) = axes.get_lines()
+    assert list(np.asarray(reference_line.get_ydata())) == [1, 1]
+    legend = axes.get_legend()
+    assert legend is not None
+    assert [text.get_text() for text in legend.get_texts()] == [
         "correct",
         "check-then-put",
         "conditional-write",
