@@ -76,7 +76,7 @@ def chromium() -> str:
     if found is None:
         pytest.fail(
             "chromium is missing (not on PATH, not /usr/bin/chromium): run `make test`, which installs "
-            "Debian's chromium (.ci/install-chromium). Never `playwright install`.",
+            "Debian's chromium (.ci/install-system-packages). Never `playwright install`.",
             pytrace=False,
         )
     return found

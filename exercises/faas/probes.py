@@ -1,0 +1,112 @@
+"""Probes of the faas exercise: they run in the learner's process, call the learner's code inside a
+fresh AWS sandbox, and return plain JSON data for the grader to check (the checks live elsewhere)."""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from exercises.grader.support import learner_module
+from patterns.lab import aws_sandbox
+from patterns.lab.events import api_gateway_rest_event
+from patterns.lab.resources import ensure_queue, ensure_table, ensure_topic, subscribe_queue_to_topic
+from patterns.lab.sandbox import Backend, Sandbox
+
+TABLE = "users"
+
+
+def warm_up() -> None:
+    """Load the course code and moto's services once, before any learner code exists."""
+    with aws_sandbox(backend=Backend()) as sandbox:
+        _resources()
+        sandbox.deploy("warm", "patterns.faas.handlers.get_user")
+        sandbox.client("lambda").list_functions()
+
+
+def _resources(*, table_only: bool = False) -> dict[str, str]:
+    ensure_table(TABLE, hash_key="email")
+    if table_only:
+        return {"TABLE_NAME": TABLE}
+    topic = ensure_topic("user-registered")
+    queue = ensure_queue("welcome")
+    subscribe_queue_to_topic(topic, queue)
+    return {"TABLE_NAME": TABLE, "TOPIC_ARN": topic, "QUEUE_URL": queue.url}
+
+
+def _items(sandbox: Sandbox) -> list[dict[str, Any]]:
+    items = sandbox.client("dynamodb").scan(TableName=TABLE)["Items"]
+    return sorted(({k: next(iter(v.values())) for k, v in item.items()} for item in items), key=str)
+
+
+def _messages(sandbox: Sandbox, queue_url: str) -> list[Any]:
+    sqs, found = sandbox.client("sqs"), []
+    while batch := sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages"):
+        for message in batch:
+            try:
+                found.append(json.loads(message["Body"]))
+            except json.JSONDecodeError:
+                found.append(message["Body"])
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+    return found
+
+
+def parse(body: str | None) -> dict[str, Any]:
+    """Task 1: what parse_registration returns, or the problems it raises."""
+    module = learner_module("registration")
+    try:
+        return {"returned": module.parse_registration(body)}
+    except module.InvalidRegistration as invalid:
+        return {"problems": [str(p) for p in invalid.problems]}
+
+
+def save(users: list[dict[str, Any]]) -> dict[str, Any]:
+    """Task 2: save_user for each user in turn, then what the table holds."""
+    module = learner_module("registration")
+    with aws_sandbox(backend=Backend()) as sandbox:
+        _resources(table_only=True)
+        stored = [module.save_user(TABLE, user) for user in users]
+        return {"returned": stored, "items": _items(sandbox)}
+
+
+def save_concurrently(user: dict[str, Any], concurrency: int) -> dict[str, Any]:
+    """Task 2: the same user saved from ``concurrency`` threads at once."""
+    module = learner_module("registration")
+    with aws_sandbox(backend=Backend()) as sandbox, ThreadPoolExecutor(concurrency) as pool:
+        _resources(table_only=True)
+        stored = list(pool.map(lambda _: module.save_user(TABLE, dict(user)), range(concurrency)))
+        return {"returned": stored, "items": _items(sandbox)}
+
+
+def handle(bodies: list[str | None], concurrency: int = 1) -> dict[str, Any]:
+    """Task 3: deploy ``registration.handler`` as a Lambda function and POST each body to it."""
+    learner_module("registration")  # a syntax error shows here, with its line, not inside the runtime
+    with aws_sandbox(backend=Backend()) as sandbox:
+        environment = _resources()
+        queue_url = environment.pop("QUEUE_URL")
+        sandbox.deploy("register", "registration.handler", environment=environment, timeout_s=5)
+
+        def post(body: str | None) -> dict[str, Any]:
+            result = sandbox.lambdas.invoke("register", api_gateway_rest_event("POST", "/users", body=body))
+            if not result.ok:
+                if result.payload.get("errorType") == "NotImplementedError":
+                    raise NotImplementedError(result.payload.get("errorMessage"))
+                return {"error": result.payload}
+            response = result.payload if isinstance(result.payload, dict) else {}
+            try:
+                decoded = json.loads(response.get("body") or "null")
+            except (TypeError, json.JSONDecodeError):
+                decoded = response.get("body")
+            headers = {str(k).lower(): v for k, v in (response.get("headers") or {}).items()}
+            return {
+                "status": response.get("statusCode"),
+                "body": decoded,
+                "content_type": headers.get("content-type"),
+            }
+
+        if concurrency > 1:
+            with ThreadPoolExecutor(concurrency) as pool:
+                responses = list(pool.map(post, bodies))
+        else:
+            responses = [post(body) for body in bodies]
+        return {"responses": responses, "messages": _messages(sandbox, queue_url), "items": _items(sandbox)}
