@@ -45,6 +45,7 @@ verify: install system-packages
 bench: install
 	@echo "== benchmarks (figures, not assertions) =="
 	$(BIN)/python -m tests.benchmarks.foundation
+	$(BIN)/python -m tests.benchmarks.grader --submissions 10 --jobs 2 --repeat 1
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
