@@ -90,10 +90,6 @@ class LabClock:
             self.run_due()
         self._elapsed = moment
 
-    def pending(self) -> list[Timer]:
-        self._drop_cancelled()
-        return sorted(self._timers)
-
     def _drop_cancelled(self) -> None:
         while self._timers and self._timers[0].cancelled:
             heapq.heappop(self._timers)

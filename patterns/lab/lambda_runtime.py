@@ -435,7 +435,6 @@ class LocalLambdaRuntime:
         self._register = register
         self._deliver = deliver
         self._lock = threading.RLock()
-        self._report_listeners: list[Callable[[InvocationReport], None]] = []
 
     # ---- deployment -------------------------------------------------------------------------
 
@@ -512,10 +511,6 @@ class LocalLambdaRuntime:
             self._reap()
             functions = [self.function(name)] if name else list(self._functions.values())
             return [env.info() for function in functions for env in function.environments]
-
-    def on_report(self, listener: Callable[[InvocationReport], None]) -> None:
-        """Call ``listener`` with every report as it is produced."""
-        self._report_listeners.append(listener)
 
     # ---- invocation -------------------------------------------------------------------------
 
@@ -765,8 +760,6 @@ class LocalLambdaRuntime:
         )
         with self._lock:
             self.reports.append(report)
-        for listener in self._report_listeners:
-            listener(report)
         return Invocation(payload, None if status == "success" else "Unhandled", report)
 
     def shutdown(self) -> None:

@@ -156,12 +156,6 @@ class Sandbox:
             kwargs.setdefault("endpoint_url", self.backend.endpoint_url)
         return boto3.client(service, **kwargs)  # type: ignore[call-overload]
 
-    def resource(self, service: str, **kwargs: Any) -> Any:
-        kwargs.setdefault("region_name", self.region)
-        if self.backend.endpoint_url:
-            kwargs.setdefault("endpoint_url", self.backend.endpoint_url)
-        return boto3.resource(service, **kwargs)  # type: ignore[call-overload]
-
     def add_source(self, source: EventSource) -> EventSource:
         self.sources.append(source)
         return source

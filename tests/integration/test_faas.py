@@ -3,7 +3,7 @@
 import pytest
 
 from patterns.faas import demo
-from patterns.faas.adapters import CheckThenPutUserStore, ConditionalWriteUserStore, create_resources
+from patterns.faas.adapters import ConditionalWriteUserStore, create_resources
 from patterns.faas.exceptions import DuplicateUserError
 from patterns.faas.service import User
 from patterns.lab.events import load_fixture
@@ -69,7 +69,6 @@ def test_check_then_put_lets_duplicates_through_and_the_conditional_write_does_n
     assert racy.notifications == sum(racy.accepted_per_trial)
     assert safe.accepted_per_trial == [1, 1, 1, 1]
     assert safe.notifications == 4
-    assert isinstance(CheckThenPutUserStore(resources.table_name), ConditionalWriteUserStore)
 
 
 def test_single_purpose_functions_each_get_their_own_reports_and_memory(sandbox):

@@ -82,6 +82,19 @@ def test_provisioned_environments_are_initialised_ahead_and_never_expire(sandbox
     assert report.cost_usd == pricing.lambda_invocation_cost(128, report.billed_ms, provisioned=True)
 
 
+def test_configure_changes_provisioned_concurrency_and_memory(sandbox):
+    sandbox.deploy("life", LIFECYCLE)
+    sandbox.lambdas.configure("life", provisioned_concurrency=3)
+    assert [env.provisioned for env in sandbox.lambdas.environments("life")] == [True] * 3
+    sandbox.lambdas.configure("life", provisioned_concurrency=1)
+    [kept] = sandbox.lambdas.environments("life")
+    sandbox.lambdas.configure("life", memory_mb=512)  # a new configuration: environments start again
+    report = sandbox.lambdas.invoke("life").report
+    assert report.memory_mb == 512
+    assert not report.cold_start, "served by the re-provisioned environment"
+    assert report.environment_id != kept.environment_id
+
+
 def test_reserved_concurrency_throttles_beyond_the_limit(sandbox):
     sandbox.deploy("slow", "tests.handlers.slow.sleep", reserved_concurrency=1)
     thread = threading.Thread(target=sandbox.lambdas.invoke, args=("slow", {"seconds": 0.5}))
