@@ -38,6 +38,8 @@ __all__ = ["check", "course_files", "main"]
 
 IsolationChoice = Literal["auto", "bwrap", "process"]
 INSTRUCTOR_ONLY = ("solution", "hidden")
+# Needs solutions or hidden tests: a test marked pytest.mark.instructor, a script with "# instructor-only".
+INSTRUCTOR_MARK = re.compile(r"pytest\.mark\.instructor|^# instructor-only", re.MULTILINE)
 NOT_COURSE_FILES = {
     ".git",
     ".venv",
@@ -423,11 +425,14 @@ def course_files(root: Path) -> list[str]:
     return sorted(found)
 
 
-def _instructor_only(name: str) -> str | None:
-    """``exercises/<slug>/solution/`` or ``.../hidden/`` when ``name`` lies in one, else None."""
+def _instructor_only(name: str, root: Path) -> str | None:
+    """Where ``name`` belongs if a student copy must leave it out, else None: ``exercises/<slug>/solution/``
+    or ``.../hidden/``, or ``tests/`` for a module marked instructor-only (it needs them)."""
     parts = name.split("/")
     if len(parts) >= 4 and parts[0] == "exercises" and parts[2] in INSTRUCTOR_ONLY:
         return "/".join(parts[:3]) + "/"
+    if parts[0] == "tests" and name.endswith(".py") and INSTRUCTOR_MARK.search((root / name).read_text()):
+        return "tests/ (modules marked instructor-only)"
     return None
 
 
@@ -469,7 +474,7 @@ def _run_release(args: argparse.Namespace) -> int:
         source = COURSE_ROOT / name
         if _within(source.resolve(), target):
             continue
-        folder = _instructor_only(name)
+        folder = _instructor_only(name, COURSE_ROOT)
         if folder:
             left_out[folder] = left_out.get(folder, 0) + 1
             continue
@@ -523,7 +528,7 @@ def _bundle_files(exercise: Exercise) -> list[str]:
     names = []
     for name in course_files(COURSE_ROOT):
         top = name.split("/")[0]
-        folder = _instructor_only(name)
+        folder = _instructor_only(name, COURSE_ROOT)
         if top not in BUNDLE_TOP_LEVEL or (folder and folder != f"exercises/{exercise.root.name}/hidden/"):
             continue
         names.append(name)

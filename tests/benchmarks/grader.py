@@ -6,6 +6,7 @@
 * what the grader installs beyond the course's own requirements.
 """
 
+# instructor-only: grades copies of the reference solution (left out of a student release).
 from __future__ import annotations
 
 import argparse

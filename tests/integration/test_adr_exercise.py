@@ -8,7 +8,7 @@ import pytest
 from exercises.grader.engine import Isolation, choose_isolation, grade_submission
 from exercises.grader.model import load_exercise
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.instructor]
 
 ROOT = Path(__file__).resolve().parents[2]
 EXERCISE = load_exercise(ROOT / "exercises" / "adr")
@@ -114,3 +114,31 @@ def test_a_file_that_is_not_utf8_is_still_read(tmp_path):
     (tmp_path / "decision.md").write_bytes(SOLUTION.read_bytes().replace(b"Fan the", b"Fan \xff the"))
     grade = grade_submission(EXERCISE, tmp_path, include_hidden=True)
     assert failed(grade) == {}
+
+
+# --- The published rubric -----------------------------------------------------------------------
+def _rubric_rows():
+    rows = []
+    for line in (EXERCISE.root / "README.md").read_text().splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 6 and cells[0].isdigit():
+            rows.append((cells[1], float(cells[2]), int(cells[3]), cells[4]))
+    return rows
+
+
+def test_the_readme_rubric_is_the_tests():
+    exercise = EXERCISE
+    public, hidden = exercise.public_tests(), exercise.hidden_tests()
+    assert hidden is not None
+    graded = [(t.name, t.points, t.task, "public") for t in public] + [
+        (t.name, t.points, t.task, "hidden") for t in hidden
+    ]
+    assert _rubric_rows() == graded
+    assert exercise.hidden_test_count == len(hidden)
+    assert exercise.kind == "document"
+    assert exercise.files == ("decision.md",)
+    total = sum(t.points for t in public + hidden)
+    assert (
+        f"{total:g} points in all: {sum(t.points for t in public):g} from public tests"
+        in (EXERCISE.root / "README.md").read_text()
+    )

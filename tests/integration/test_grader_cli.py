@@ -28,7 +28,7 @@ STUB = FAAS / "registration.py"
 pytestmark = [
     pytest.mark.integration,
     pytest.mark.xdist_group("grader"),
-    pytest.mark.skipif(not SOLUTION.exists(), reason="a student copy of the course has no solutions"),
+    pytest.mark.instructor,
 ]
 
 
@@ -289,6 +289,17 @@ def test_release_leaves_out_solutions_and_hidden_tests_and_check_works_in_it(tmp
     released = [p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file()]
     assert not [name for name in released if re.match(r"exercises/[^/]+/(solution|hidden)/", name)]
     assert not [name for name in released if "__pycache__" in name or name.startswith(".venv/")]
+    assert "tests/ (modules marked instructor-only)" in out
+    assert "tests/integration/test_grader_cli.py" not in released
+    assert "tests/unit/test_adr_checks.py" in released
+    needing_answers = [
+        name
+        for name in released
+        if name.startswith("tests/")
+        and name.endswith(".py")
+        and re.search(r"solution_dir|[\"/]solution[\"/]|include_hidden=True", (release / name).read_text())
+    ]
+    assert not needing_answers, f"released tests that need the solutions or hidden tests: {needing_answers}"
 
     status, _, err = run("release", "--out", str(release))
     assert status == 2

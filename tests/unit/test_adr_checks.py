@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from exercises.adr import checks
-from exercises.grader.model import Outcome, load_exercise
+from exercises.grader.model import Outcome
 
 pytestmark = pytest.mark.unit
 
@@ -425,34 +425,6 @@ def test_the_checks_know_every_hint_of_the_template():
         f"## {title}" for title in checks.SECTION_TITLES.values()
     ]
     assert len(checks.TEMPLATE_HINTS["options"]) >= 2
-
-
-# --- The published rubric -----------------------------------------------------------------------
-def _rubric_rows():
-    rows = []
-    for line in (EXERCISE / "README.md").read_text().splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) == 6 and cells[0].isdigit():
-            rows.append((cells[1], float(cells[2]), int(cells[3]), cells[4]))
-    return rows
-
-
-def test_the_readme_rubric_is_the_tests():
-    exercise = load_exercise(EXERCISE)
-    public, hidden = exercise.public_tests(), exercise.hidden_tests()
-    assert hidden is not None
-    graded = [(t.name, t.points, t.task, "public") for t in public] + [
-        (t.name, t.points, t.task, "hidden") for t in hidden
-    ]
-    assert _rubric_rows() == graded
-    assert exercise.hidden_test_count == len(hidden)
-    assert exercise.kind == "document"
-    assert exercise.files == ("decision.md",)
-    total = sum(t.points for t in public + hidden)
-    assert (
-        f"{total:g} points in all: {sum(t.points for t in public):g} from public tests"
-        in (EXERCISE / "README.md").read_text()
-    )
 
 
 def test_the_readme_lists_the_downside_words():
