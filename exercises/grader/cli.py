@@ -43,6 +43,7 @@ INSTRUCTOR_MARK = re.compile(r"pytest\.mark\.instructor|^# instructor-only", re.
 NOT_COURSE_FILES = {
     ".git",
     ".venv",
+    ".venv-simfaas",
     "venv",
     "__pycache__",
     ".pytest_cache",

@@ -12,7 +12,7 @@ from exercises.grader import choose_isolation, grade_submission, load_exercise
 from exercises.grader.engine import COURSE_ROOT
 from exercises.grader.model import Limits
 
-pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("grader-attacks")]
+pytestmark = [pytest.mark.integration, pytest.mark.instructor, pytest.mark.xdist_group("grader-attacks")]
 
 FAAS = load_exercise(COURSE_ROOT / "exercises" / "faas")
 STRICT = Limits(timeout_s=2.0, memory_mb=1024, output_bytes=200_000)
