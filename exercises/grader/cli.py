@@ -68,14 +68,26 @@ def _exercises_root() -> Path:
 
 
 def _available_slugs() -> list[str]:
-    return sorted(p.parent.name for p in _exercises_root().glob("*/exercise.toml"))
+    """The syllabus slugs (``cold-starts``) of the exercises; folders use underscores (``cold_starts``)."""
+    return sorted(p.parent.name.replace("_", "-") for p in _exercises_root().glob("*/exercise.toml"))
+
+
+def _slug(given: str) -> str:
+    """``given`` as a known slug: ``cold_starts`` (the folder's name) is accepted for ``cold-starts``."""
+    slugs = _available_slugs()
+    slug = given.replace("_", "-")
+    if slug not in slugs:
+        raise ExerciseError(f"unknown exercise {given!r}; available: {', '.join(slugs) or 'none'}")
+    return slug
+
+
+def _folder(slug: str) -> Path:
+    """An exercise's folder: a Python package, so its name is the slug with underscores."""
+    return _exercises_root() / slug.replace("-", "_")
 
 
 def _find_exercise(slug: str) -> Exercise:
-    slugs = _available_slugs()
-    if slug not in slugs:
-        raise ExerciseError(f"unknown exercise {slug!r}; available: {', '.join(slugs) or 'none'}")
-    return load_exercise(_exercises_root() / slug)
+    return load_exercise(_folder(_slug(slug)))
 
 
 def _isolation(choice: str) -> Isolation:
@@ -608,11 +620,7 @@ def _solution_problems(grade: Grade) -> list[str]:
 
 def _run_verify(args: argparse.Namespace) -> int:
     isolation = _isolation(args.isolation)
-    slugs = _available_slugs()
-    unknown = [slug for slug in args.slugs if slug not in slugs]
-    if unknown:
-        raise ExerciseError(f"unknown exercise {unknown[0]!r}; available: {', '.join(slugs) or 'none'}")
-    slugs = list(dict.fromkeys(args.slugs)) or slugs
+    slugs = list(dict.fromkeys(_slug(given) for given in args.slugs)) or _available_slugs()
     if not slugs:
         print(f"no exercises in {_exercises_root()}")
         return 1
@@ -620,13 +628,15 @@ def _run_verify(args: argparse.Namespace) -> int:
     problems: dict[str, list[str]] = {slug: [] for slug in slugs}
     for slug in slugs:
         try:
-            exercise = load_exercise(_exercises_root() / slug)
+            exercise = load_exercise(_folder(slug))
             hidden = exercise.hidden_tests()
         except ExerciseError as error:
             problems[slug].append(str(error))
             continue
         if exercise.slug != slug:
-            problems[slug].append(f"exercise.toml says slug {exercise.slug!r}, the folder is {slug!r}")
+            problems[slug].append(
+                f"exercise.toml says slug {exercise.slug!r}; folder {_folder(slug).name!r} is for {slug!r}"
+            )
         if hidden is None and not exercise.solution_dir.is_dir():
             continue  # a student copy: nothing to verify against
         if hidden is None or len(hidden) != exercise.hidden_test_count:

@@ -20,7 +20,7 @@ class Pattern:
 
     @property
     def package(self) -> str:
-        """The Python package: the slug with underscores (``python -m patterns.<package>``)."""
+        """The slug with underscores: the pattern's package (``patterns.<package>``) and exercise folder."""
         return self.slug.replace("-", "_")
 
     @property
@@ -85,7 +85,7 @@ def course_map(root: Path = COURSE_ROOT) -> list[PatternParts]:
             pattern,
             module=(root / "patterns" / pattern.package / "__main__.py").is_file(),
             notebook=(root / "notebooks" / pattern.notebook).is_file(),
-            exercise=(root / "exercises" / pattern.slug / "exercise.toml").is_file(),
+            exercise=(root / "exercises" / pattern.package / "exercise.toml").is_file(),
         )
         for pattern in PATTERNS
     ]

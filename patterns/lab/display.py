@@ -25,11 +25,13 @@ from patterns.lab.lambda_runtime import InvocationReport
 __all__ = [
     "COLD_COLOUR",
     "WARM_COLOUR",
+    "GanttBar",
     "ProgressBar",
     "Table",
     "bar_chart",
     "bar_chart_of_rows",
     "format_cell",
+    "gantt",
     "plot_report_durations",
     "rows_to_series",
     "table",
@@ -238,3 +240,66 @@ class ProgressBar:
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
+
+
+@dataclasses.dataclass(frozen=True)
+class GanttBar:
+    """One bar of a Gantt chart: on row ``row`` from ``start`` to ``end``, coloured by ``kind``.
+
+    ``marks`` are instants drawn as ticks across the bar (attempts of a task, say); every mark after
+    the first is labelled "retry N".
+    """
+
+    row: str
+    start: float
+    end: float
+    kind: str
+    marks: tuple[float, ...] = ()
+
+
+def gantt(
+    bars: Sequence[GanttBar],
+    colours: Mapping[str, str],
+    *,
+    rows: Sequence[str] | None = None,
+    shaded: Sequence[tuple[float, float]] = (),
+    shaded_label: str = "",
+    title: str = "",
+    xlabel: str = "seconds",
+    size: tuple[float, float] | None = None,
+) -> Figure:
+    """A Gantt chart of ``bars``, one row per distinct ``row`` (in ``rows`` order if given, else first
+    seen), a legend of ``colours`` by kind, and ``shaded`` intervals (an outage, say) with a dashed
+    line where each begins."""
+    if not bars:
+        raise LabError("gantt() needs at least one bar, got none")
+    unknown = sorted({bar.kind for bar in bars} - set(colours))
+    if unknown:
+        raise LabError(f"gantt(): no colour for kind(s) {unknown}; colours has {sorted(colours)}")
+    order = list(rows) if rows is not None else list(dict.fromkeys(bar.row for bar in bars))
+    missing = sorted({bar.row for bar in bars} - set(order))
+    if missing:
+        raise LabError(f"gantt(): bars on rows {missing} that rows= does not list")
+    figure = Figure(figsize=size or (8.0, 0.32 * len(order) + 1.4), layout="constrained")
+    axes = figure.add_subplot()
+    end = max(bar.end for bar in bars)
+    thinnest = end / 300 if end > 0 else 0.001
+    for bar in bars:
+        y = order.index(bar.row)
+        width = max(bar.end - bar.start, thinnest)
+        axes.broken_barh([(bar.start, width)], (y - 0.38, 0.76), color=colours[bar.kind])
+        for number, instant in enumerate(bar.marks):
+            axes.plot([instant, instant], [y - 0.45, y + 0.45], color="black", linewidth=1.2)
+            if number:
+                axes.annotate(f"retry {number}", (instant, y - 0.45), fontsize="x-small", va="bottom")
+    for start, stop in shaded:
+        axes.axvspan(start, stop, color="#d62728", alpha=0.12)
+        axes.axvline(start, color="#d62728", linestyle="--", linewidth=1)
+    axes.set_yticks(range(len(order)), order)
+    axes.invert_yaxis()
+    axes.set(title=title, xlabel=xlabel)
+    handles = [Patch(color=colour, label=kind) for kind, colour in colours.items()]
+    if shaded:
+        handles.append(Patch(color="#d62728", alpha=0.12, label=shaded_label or "shaded"))
+    axes.legend(handles=handles, fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return figure

@@ -31,8 +31,13 @@ __all__ = [
     "SQS_ESM_INITIAL_CONCURRENCY",
     "SQS_MAXIMUM_CONCURRENCY_MAX",
     "SQS_MAXIMUM_CONCURRENCY_MIN",
+    "SQS_MESSAGE_MAX_BYTES",
     "SQS_RECEIVE_MAX_MESSAGES",
+    "SQS_SEND_BATCH_MAX",
     "SQS_VISIBILITY_TIMEOUT_MAX_S",
+    "STATES_EXPRESS_MAX_DURATION_S",
+    "STATES_MAP_INLINE_MAX_CONCURRENCY",
+    "STATES_STANDARD_MAX_DURATION_S",
     "STREAM_BATCH_SIZE_DEFAULT",
     "STREAM_BATCH_SIZE_MAX",
     "STREAM_LAB_RETRY_ATTEMPTS_WITH_DESTINATION",
@@ -55,6 +60,8 @@ SOURCES: Final = {
     "sqs_quotas": "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html",
     "kinesis_esm": "https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-create.html",
     "dynamodb_esm": "https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-params.html",
+    "states_quotas": "https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html",
+    "states_map": "https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html",
 }
 
 MEMORY_MIN_MB: Final = 128
@@ -79,6 +86,8 @@ SQS_BATCH_WITHOUT_WINDOW_MAX: Final = 10  # a batch size above this needs a wind
 SQS_RECEIVE_MAX_MESSAGES: Final = 10  # MaxNumberOfMessages of one ReceiveMessage call
 SQS_DELETE_BATCH_MAX: Final = 10  # entries of one DeleteMessageBatch / ChangeMessageVisibilityBatch call
 SQS_VISIBILITY_TIMEOUT_MAX_S: Final = 43_200  # 12 hours
+SQS_SEND_BATCH_MAX: Final = 10  # entries of one SendMessageBatch call
+SQS_MESSAGE_MAX_BYTES: Final = 1_048_576  # a message, and a whole SendMessageBatch (1 MiB since August 2025)
 SQS_MAXIMUM_CONCURRENCY_MIN: Final = 2  # the mapping's MaximumConcurrency (ScalingConfig)
 SQS_MAXIMUM_CONCURRENCY_MAX: Final = 1_000
 SQS_ESM_INITIAL_CONCURRENCY: Final = 5  # "Lambda starts processing five batches at a time"
@@ -97,3 +106,7 @@ KINESIS_GET_RECORDS_MAX: Final = 10_000
 STREAM_LAB_RETRY_ATTEMPTS_WITH_DESTINATION: Final = 3
 STREAM_RETRY_BASE_DELAY_S: Final = 1.0
 STREAM_RETRY_MAX_DELAY_S: Final = 60.0
+
+STATES_STANDARD_MAX_DURATION_S: Final = 31_536_000  # a Standard workflow execution runs up to one year
+STATES_EXPRESS_MAX_DURATION_S: Final = 300  # an Express workflow execution runs up to five minutes
+STATES_MAP_INLINE_MAX_CONCURRENCY: Final = 40  # concurrent iterations of an inline Map state

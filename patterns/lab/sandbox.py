@@ -40,6 +40,7 @@ from patterns.lab.exceptions import SandboxError
 from patterns.lab.hooks import install_invoke_hook, moto_push_seams
 from patterns.lab.lambda_runtime import FunctionConfig, LocalLambdaRuntime
 from patterns.lab.network import NetworkGuard, is_local_host
+from patterns.lab.states import virtual_state_machine_waits
 
 __all__ = [
     "ACCOUNT_ID",
@@ -159,6 +160,13 @@ class Sandbox:
     def add_source(self, source: EventSource) -> EventSource:
         self.sources.append(source)
         return source
+
+    def remove_source(self, source: EventSource) -> None:
+        """Close ``source`` and stop polling it (a finished run's mapping, say)."""
+        if source not in self.sources:
+            raise SandboxError(f"{source!r} is not one of this sandbox's event sources")
+        self.sources.remove(source)
+        source.close()
 
     def settle(self, max_rounds: int = 10_000) -> int:
         """Run everything due now (async invocations, pollers) until the platform is quiet.
@@ -391,6 +399,8 @@ def aws_sandbox(
             stack.callback(install_invoke_hook(runtime))
             sandbox = Sandbox(region, ACCOUNT_ID, chosen, runtime.clock, runtime, guard)
             sandbox_ref.append(sandbox)
+            if chosen.kind == "moto":  # state machines' Retry and Wait states wait on the virtual clock
+                sandbox.add_source(stack.enter_context(virtual_state_machine_waits(runtime.clock)))
             stack.callback(_close_sources, sandbox)
             _current = sandbox
             yield sandbox

@@ -132,3 +132,28 @@ def test_concurrent_conditional_writes_are_atomic(sandbox):
 
     with ThreadPoolExecutor(8) as pool:
         assert sum(pool.map(claim, range(200))) == 1
+
+
+class CountingSource:
+    def __init__(self) -> None:
+        self.polls, self.closed = 0, False
+
+    def poll(self) -> int:
+        self.polls += 1
+        return 0
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_a_removed_source_is_closed_and_no_longer_polled(sandbox):
+    source = CountingSource()
+    sandbox.add_source(source)
+    sandbox.settle()
+    polled = source.polls
+    assert polled >= 1
+    sandbox.remove_source(source)
+    sandbox.settle()
+    assert (source.polls, source.closed) == (polled, True)
+    with pytest.raises(SandboxError, match="is not one of this sandbox's event sources"):
+        sandbox.remove_source(source)

@@ -38,7 +38,7 @@ def test_a_row_is_complete_exactly_when_all_five_parts_are_there(parts) -> None:
         assert status == "complete", f"{title}: module, notebook and exercise exist; mark the row complete"
         assert f"patterns/{parts.pattern.package}" in module
         assert parts.pattern.notebook in notebook
-        assert f"exercises/{parts.pattern.slug}" in exercise
+        assert f"exercises/{parts.pattern.package}" in exercise
         assert re.search(r"adr/\d{4}-", adr), f"{title}: a complete pattern links its ADR"
     else:
         assert status == "planned", f"{title}: not all parts exist yet, so the row says planned"
@@ -51,6 +51,6 @@ def test_a_pattern_is_available_only_with_its_module_notebook_and_exercise(tmp_p
     (tmp_path / "notebooks").mkdir()
     (tmp_path / "notebooks" / "03-cold-starts.ipynb").touch()
     assert not course_map(tmp_path)[2].available
-    (tmp_path / "exercises" / "cold-starts").mkdir(parents=True)
-    (tmp_path / "exercises" / "cold-starts" / "exercise.toml").touch()
+    (tmp_path / "exercises" / "cold_starts").mkdir(parents=True)
+    (tmp_path / "exercises" / "cold_starts" / "exercise.toml").touch()
     assert [parts.pattern.slug for parts in course_map(tmp_path) if parts.available] == ["cold-starts"]

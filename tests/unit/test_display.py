@@ -15,10 +15,12 @@ from matplotlib.figure import Figure
 from patterns.lab.display import (
     COLD_COLOUR,
     WARM_COLOUR,
+    GanttBar,
     ProgressBar,
     bar_chart,
     bar_chart_of_rows,
     format_cell,
+    gantt,
     plot_report_durations,
     rows_to_series,
     table,
@@ -232,3 +234,27 @@ def test_progress_bar_follows_the_callback() -> None:
     assert bar.widget.value == bar.widget.max == 10
     bundle = bar._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def test_gantt_draws_a_row_per_label_with_retry_marks_and_shaded_outages():
+    bars = [
+        GanttBar("charge", 0.0, 1.0, "failed", marks=(0.0, 0.5)),
+        GanttBar("charge", 2.0, 3.0, "ok"),
+        GanttBar("refund", 3.0, 3.5, "ok"),
+    ]
+    figure = gantt(bars, {"ok": "#2ca02c", "failed": "#d62728"}, shaded=[(1.0, 2.0)], shaded_label="down")
+    axes = figure.axes[0]
+    assert [label.get_text() for label in axes.get_yticklabels()] == ["charge", "refund"]
+    assert [text.get_text() for text in axes.texts] == ["retry 1"]
+    legend = axes.get_legend()
+    assert legend is not None
+    assert [text.get_text() for text in legend.get_texts()] == ["ok", "failed", "down"]
+
+
+def test_gantt_says_what_it_cannot_draw():
+    with pytest.raises(LabError, match="needs at least one bar"):
+        gantt([], {})
+    with pytest.raises(LabError, match=r"no colour for kind\(s\) \['late'\]"):
+        gantt([GanttBar("a", 0, 1, "late")], {"ok": "g"})
+    with pytest.raises(LabError, match=r"bars on rows \['b'\]"):
+        gantt([GanttBar("b", 0, 1, "ok")], {"ok": "g"}, rows=["a"])
