@@ -38,13 +38,33 @@ TESTS = [
         2,
         "cost",
         {"batch_size": 10, "per_message_ms": 5.0, "per_invocation_ms": 20.0, "memory_mb": 128},
-        checks.costs(10, 5.0, 20.0, 128),
+        checks.costs(
+            {
+                "invocations": 100_000,
+                "billed_ms": 7_000_000,
+                "gb_seconds": 875.0,
+                "sqs_requests": 300_000,
+                "lambda_usd": 0.0345833625,
+                "sqs_usd": 0.12,
+                "total_usd": 0.1545833625,
+            }
+        ),
     ),
     Test(
         "batch size 1, 5 ms per message, 20 ms per invocation, 128 MB",
         2,
         "cost",
         {"batch_size": 1, "per_message_ms": 5.0, "per_invocation_ms": 20.0, "memory_mb": 128},
-        checks.costs(1, 5.0, 20.0, 128),
+        checks.costs(
+            {
+                "invocations": 1_000_000,
+                "billed_ms": 25_000_000,
+                "gb_seconds": 3125.0,
+                "sqs_requests": 1_200_000,
+                "lambda_usd": 0.2520834375,
+                "sqs_usd": 0.48,
+                "total_usd": 0.7320834375,
+            }
+        ),
     ),
 ]
