@@ -9,12 +9,13 @@ import json
 import statistics
 import uuid
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from patterns.faas.adapters import FaasResources, create_resources
+from patterns.lab.display import table
 from patterns.lab.events import api_gateway_rest_event
 from patterns.lab.http import response_json
 from patterns.lab.lambda_runtime import InvocationReport
@@ -249,22 +250,6 @@ def compare_deployments(
     return comparison
 
 
-def _print_table(rows: Sequence[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    columns = list(rows[0])
-    widths = {c: max(len(c), *(len(_cell(r[c])) for r in rows)) for c in columns}
-    print("  " + "  ".join(c.ljust(widths[c]) for c in columns))
-    for row in rows:
-        print("  " + "  ".join(_cell(row[c]).ljust(widths[c]) for c in columns))
-
-
-def _cell(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.3g}" if value < 0.01 else f"{value:.2f}"
-    return str(value)
-
-
 def main() -> int:
     """Run the whole demonstration against moto and print what was measured."""
     from patterns.lab.sandbox import aws_sandbox
@@ -313,7 +298,7 @@ def main() -> int:
 
         print("\n3. One multi-purpose function vs single-purpose functions (same workload)")
         comparison = compare_deployments(sandbox)
-        _print_table(comparison.rows())
+        print(table(comparison.rows(), formats={"median_ms": ".2f", "cost_usd": ".3e"}).indented())
         for deployment in comparison.reports:
             print(
                 f"   {deployment}: ${comparison.cost(deployment):.8f} "

@@ -111,6 +111,10 @@ class Table:
     def __repr__(self) -> str:
         return str(self)
 
+    def indented(self, prefix: str = "  ") -> str:
+        """The aligned text with ``prefix`` before every line (for a demonstration's printout)."""
+        return "\n".join(prefix + line for line in str(self).splitlines())
+
 
 def table(
     rows: Iterable[Any],

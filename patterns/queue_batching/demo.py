@@ -13,6 +13,7 @@ from typing import Any
 from matplotlib.figure import Figure
 
 from patterns.lab import limits
+from patterns.lab.display import table
 from patterns.lab.sandbox import Sandbox
 from patterns.queue_batching.economics import (
     BatchingModel,
@@ -247,20 +248,6 @@ def explore(
     return run, figure
 
 
-def _print_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
-    cells = [[_cell(row[c]) for c in columns] for row in rows]
-    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
-    print("  " + "  ".join(c.rjust(w) for c, w in zip(columns, widths, strict=True)))
-    for row in cells:
-        print("  " + "  ".join(v.rjust(w) for v, w in zip(row, widths, strict=True)))
-
-
-def _cell(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.4f}"
-    return str(value)
-
-
 def main() -> int:
     """Run the demonstration against moto and print what was measured."""
     from patterns.lab.sandbox import aws_sandbox
@@ -271,9 +258,12 @@ def main() -> int:
         runs = sweep_batch_sizes(sandbox, base=base)
         for run in runs:
             run.check_accounting()
-        _print_rows(
-            cost_rows(runs),
-            ["batch_size", "mean_batch", "invocations", "sqs_requests", "billed_ms", "usd_total"],
+        print(
+            table(
+                cost_rows(runs),
+                ["batch_size", "mean_batch", "invocations", "sqs_requests", "billed_ms", "usd_total"],
+                formats={"usd_total": ".4f", "mean_batch": ".1f"},
+            ).indented()
         )
         for run in runs:
             cost = run_cost_per_million(run)

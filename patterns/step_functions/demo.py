@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from patterns.lab import pricing
+from patterns.lab.display import table
 from patterns.lab.sandbox import Sandbox
 from patterns.step_functions.adapters import ExecutionResult, MachineType, create_state_machine, run_execution
 from patterns.step_functions.asl import Retrier, load_definition, render_definition, retriers_of
@@ -270,20 +271,6 @@ def orchestrator_cost(
     }
 
 
-def _print_rows(rows: Sequence[Mapping[str, Any]]) -> None:
-    columns = list(rows[0])
-    widths = {c: max(len(c), *(len(_cell(r[c])) for r in rows)) for c in columns}
-    print("  " + "  ".join(c.ljust(widths[c]) for c in columns))
-    for row in rows:
-        print("  " + "  ".join(_cell(row[c]).ljust(widths[c]) for c in columns))
-
-
-def _cell(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.3g}" if abs(value) < 0.01 else f"{value:.2f}"
-    return str(value)
-
-
 def main() -> int:
     """Run the whole demonstration against moto and print what was measured."""
     from patterns.lab.sandbox import aws_sandbox
@@ -293,19 +280,21 @@ def main() -> int:
         workflow = deploy_order_workflow(sandbox)
         print("1. The order workflow through each of its paths (one execution each)")
         outcomes = run_scenarios(sandbox, workflow)
-        _print_rows(
-            [
-                {
-                    "scenario": o.label,
-                    "status": o.status,
-                    "error": o.error or "-",
-                    "transitions": o.transitions,
-                    "retries": o.retries,
-                    "lambda calls": o.lambda_invocations,
-                    "wall s": o.wall_s,
-                }
-                for o in outcomes
-            ]
+        print(
+            table(
+                [
+                    {
+                        "scenario": o.label,
+                        "status": o.status,
+                        "error": o.error or "-",
+                        "transitions": o.transitions,
+                        "retries": o.retries,
+                        "lambda calls": o.lambda_invocations,
+                        "wall s": o.wall_s,
+                    }
+                    for o in outcomes
+                ]
+            ).indented()
         )
         for outcome in outcomes:
             print(f"   {outcome.label}: {outcome.path}")
@@ -324,36 +313,40 @@ def main() -> int:
         print(f"   virtual time {timing.virtual_s:.1f} s passed in {timing.wall_s:.2f} s of real time")
 
         print("\n3. Cost per execution (no free tier), Standard vs Express (64 MB)")
-        _print_rows(
-            [
-                {
-                    "scenario": o.label,
-                    "transitions": o.transitions,
-                    "standard $/1M": pricing.stepfunctions_standard_cost(o.transitions * 1_000_000),
-                    "express $/1M": o.express_usd * 1_000_000,
-                }
-                for o in outcomes
-            ]
+        print(
+            table(
+                [
+                    {
+                        "scenario": o.label,
+                        "transitions": o.transitions,
+                        "standard $/1M": pricing.stepfunctions_standard_cost(o.transitions * 1_000_000),
+                        "express $/1M": o.express_usd * 1_000_000,
+                    }
+                    for o in outcomes
+                ]
+            ).indented()
         )
         print(
             "\n4. The flow's own cost per million executions: state machine vs a Lambda orchestrator (128 MB)"
         )
         chosen = {label: SCENARIOS[label] for label in ("happy path", "gateway flaky twice", "gateway down")}
-        _print_rows(
-            [
-                {
-                    "scenario": row.label,
-                    "task calls": row.task_invocations,
-                    "task ms": row.task_ms,
-                    "backoff s": row.backoff_s,
-                    "transitions": row.transitions,
-                    "standard $/1M": row.standard_usd * 1_000_000,
-                    "express $/1M": row.express_usd * 1_000_000,
-                    "orchestrator ms": row.orchestrator_billed_ms,
-                    "orchestrator $/1M": row.orchestrator_usd * 1_000_000,
-                }
-                for row in compare_with_orchestrator(sandbox, workflow, chosen)
-            ]
+        print(
+            table(
+                [
+                    {
+                        "scenario": row.label,
+                        "task calls": row.task_invocations,
+                        "task ms": row.task_ms,
+                        "backoff s": row.backoff_s,
+                        "transitions": row.transitions,
+                        "standard $/1M": row.standard_usd * 1_000_000,
+                        "express $/1M": row.express_usd * 1_000_000,
+                        "orchestrator ms": row.orchestrator_billed_ms,
+                        "orchestrator $/1M": row.orchestrator_usd * 1_000_000,
+                    }
+                    for row in compare_with_orchestrator(sandbox, workflow, chosen)
+                ]
+            ).indented()
         )
     print(f"\ndemonstration wall time {time.perf_counter() - started:.1f} s")
     return 0
