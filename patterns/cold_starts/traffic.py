@@ -1,0 +1,187 @@
+"""Arrival traces for the cold-start simulator: sorted numpy float64 arrays of arrival times in seconds.
+
+Generators (all seedable, all starting at t=0 and ending before ``duration_s``): :func:`poisson`,
+:func:`periodic`, :func:`bursty` (quiet base load with bursts), :func:`diurnal` (a 24-hour cycle,
+by thinning), :func:`sparse` (minutes to hours between calls, lognormal gaps). :func:`from_csv` reads
+a recorded trace, :func:`to_csv` writes one.
+
+``data/sample_trace.csv`` is two hours of a bursty API, written by
+``to_csv(bursty(7200, base_rate=0.05, burst_rate=5, period_s=900, burst_s=20, seed=3), path)``.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Final, TypeAlias
+
+import numpy as np
+import numpy.typing as npt
+
+from patterns.lab.exceptions import LabError
+
+__all__ = [
+    "CSV_HEADER",
+    "SAMPLE_TRACE",
+    "TraceError",
+    "bursty",
+    "diurnal",
+    "from_csv",
+    "periodic",
+    "poisson",
+    "sparse",
+    "to_csv",
+]
+
+FloatArray: TypeAlias = npt.NDArray[np.float64]
+CSV_HEADER: Final = "arrival_s"
+SAMPLE_TRACE: Final = Path(__file__).with_name("data") / "sample_trace.csv"
+_DAY_S: Final = 86_400.0
+
+
+class TraceError(LabError, ValueError):
+    """An arrival trace or generator parameter that cannot describe arrivals."""
+
+
+def _positive(name: str, value: float, *, allow_zero: bool = False) -> float:
+    number = float(value)
+    if not math.isfinite(number) or number < 0 or (number == 0 and not allow_zero):
+        expected = ">= 0" if allow_zero else "> 0"
+        raise TraceError(f"{name} must be a finite number {expected}, got {value!r}")
+    return number
+
+
+def _cumulative_gaps(
+    draw: np.random.Generator, mean_gap: float, duration_s: float, sample: str
+) -> FloatArray:
+    """Arrival times as cumulative sums of random gaps, truncated before ``duration_s``."""
+    chunk = int(duration_s / mean_gap * 1.05 + 6 * math.sqrt(duration_s / mean_gap) + 16)
+    parts: list[FloatArray] = []
+    start = 0.0
+    while start < duration_s:
+        gaps = draw.exponential(mean_gap, chunk) if sample == "exponential" else draw.lognormal(0, 1, chunk)
+        times = start + np.cumsum(gaps if sample == "exponential" else gaps * mean_gap)
+        parts.append(times)
+        start = float(times[-1])
+    times = np.concatenate(parts) if parts else np.zeros(0)
+    return times[times < duration_s]
+
+
+def poisson(rate: float, duration_s: float, *, seed: int = 0) -> FloatArray:
+    """A Poisson process of ``rate`` arrivals per second over ``[0, duration_s)``."""
+    _positive("rate", rate, allow_zero=True)
+    _positive("duration_s", duration_s, allow_zero=True)
+    if rate == 0 or duration_s == 0:
+        return np.zeros(0)
+    return _cumulative_gaps(np.random.default_rng(seed), 1 / rate, duration_s, "exponential")
+
+
+def periodic(
+    period_s: float, duration_s: float, *, start_s: float = 0.0, jitter_s: float = 0.0, seed: int = 0
+) -> FloatArray:
+    """One call every ``period_s`` from ``start_s`` (a cron-like client), each moved by up to
+    ``jitter_s`` at random (uniformly, either way; re-sorted)."""
+    _positive("period_s", period_s)
+    _positive("duration_s", duration_s, allow_zero=True)
+    _positive("jitter_s", jitter_s, allow_zero=True)
+    times = np.arange(_positive("start_s", start_s, allow_zero=True), duration_s, period_s)
+    if jitter_s:
+        times = times + np.random.default_rng(seed).uniform(-jitter_s, jitter_s, times.size)
+        times = np.sort(times[(times >= 0) & (times < duration_s)])
+    return times
+
+
+def bursty(
+    duration_s: float,
+    *,
+    base_rate: float = 0.01,
+    burst_rate: float = 10.0,
+    period_s: float = 600.0,
+    burst_s: float = 10.0,
+    seed: int = 0,
+) -> FloatArray:
+    """A quiet Poisson base load of ``base_rate``/s plus, every ``period_s`` (starting half a period in),
+    a burst of ``burst_s`` seconds at ``burst_rate``/s: the traffic that needs many environments at once."""
+    _positive("period_s", period_s)
+    _positive("burst_s", burst_s)
+    if burst_s > period_s:
+        raise TraceError(f"burst_s must not exceed period_s, got burst_s={burst_s} and period_s={period_s}")
+    base = poisson(base_rate, duration_s, seed=seed)
+    within = poisson(burst_rate, burst_s * math.ceil(duration_s / period_s), seed=seed + 1)
+    burst_index = np.floor(within / burst_s)
+    shifted = burst_index * period_s + period_s / 2 + (within - burst_index * burst_s)
+    bursts = shifted[shifted < duration_s]
+    return np.sort(np.concatenate([base, bursts]))
+
+
+def diurnal(
+    mean_rate: float,
+    duration_s: float = _DAY_S,
+    *,
+    peak_to_trough: float = 4.0,
+    peak_hour: float = 14.0,
+    seed: int = 0,
+) -> FloatArray:
+    """Poisson arrivals whose rate follows a 24-hour sine averaging ``mean_rate``/s, ``peak_to_trough``
+    times busier at ``peak_hour`` than twelve hours later (generated by thinning)."""
+    _positive("mean_rate", mean_rate, allow_zero=True)
+    if not math.isfinite(peak_to_trough) or peak_to_trough < 1:
+        raise TraceError(f"peak_to_trough must be a finite number >= 1, got {peak_to_trough!r}")
+    amplitude = (peak_to_trough - 1) / (peak_to_trough + 1)
+    candidates = poisson(mean_rate * (1 + amplitude), duration_s, seed=seed)
+    phase = 2 * math.pi * (candidates / _DAY_S - peak_hour / 24)
+    keep = np.random.default_rng(seed + 1).random(candidates.size) * (1 + amplitude) < 1 + amplitude * np.cos(
+        phase
+    )
+    return candidates[keep]
+
+
+def sparse(duration_s: float, *, median_gap_s: float = 900.0, seed: int = 0) -> FloatArray:
+    """Calls minutes to hours apart: lognormal gaps (sigma 1) with median ``median_gap_s``."""
+    _positive("median_gap_s", median_gap_s)
+    _positive("duration_s", duration_s, allow_zero=True)
+    if duration_s == 0:
+        return np.zeros(0)
+    return _cumulative_gaps(np.random.default_rng(seed), median_gap_s, duration_s, "lognormal")
+
+
+def to_csv(arrivals: npt.ArrayLike, path: str | Path) -> None:
+    """Write arrival times as a one-column CSV with header ``arrival_s`` (millisecond precision)."""
+    lines = [CSV_HEADER, *(f"{value:.3f}" for value in np.asarray(arrivals, dtype=np.float64))]
+    Path(path).write_text("\n".join(lines) + "\n")
+
+
+def from_csv(path: str | Path) -> FloatArray:
+    """Read a recorded trace: a CSV whose first line is the header ``arrival_s`` and whose other lines
+    each hold one arrival time in seconds (>= 0, sorted; further columns are ignored)."""
+    file = Path(path)
+    if not file.is_file():
+        raise TraceError(f"trace file {file} does not exist (expected a CSV with header {CSV_HEADER!r})")
+    lines = file.read_text().splitlines()
+    if not lines or not lines[0].strip():
+        raise TraceError(
+            f"trace file {file} is empty; expected a header line {CSV_HEADER!r} and arrival times"
+        )
+    header = lines[0].split(",")[0].strip()
+    if header != CSV_HEADER:
+        raise TraceError(f"{file}, line 1: header is {lines[0]!r}; expected {CSV_HEADER!r}")
+    values: list[float] = []
+    for number, line in enumerate(lines[1:], start=2):
+        text = line.split(",")[0].strip()
+        if not text:
+            continue
+        try:
+            value = float(text)
+        except ValueError:
+            raise TraceError(f"{file}, line {number}: {text!r} is not a number of seconds") from None
+        if not math.isfinite(value) or value < 0:
+            raise TraceError(f"{file}, line {number}: arrival {text} must be a finite number of seconds >= 0")
+        if values and value < values[-1]:
+            raise TraceError(
+                f"{file}, line {number}: arrival {text} s comes before the previous one ({values[-1]} s); "
+                "a trace must be sorted by time"
+            )
+        values.append(value)
+    if not values:
+        raise TraceError(f"trace file {file} has a header but no arrival times")
+    return np.asarray(values, dtype=np.float64)
