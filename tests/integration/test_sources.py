@@ -370,10 +370,11 @@ def test_sqs_mapping_rejects_what_aws_rejects(
     attributes = {"FifoQueue": "true"} if fifo else {}
     url, _ = _queue(sandbox, "orders.fifo" if fifo else "orders", **attributes)
     _sqs_consumer(sandbox)
+    before = list(sandbox.sources)
 
     with pytest.raises(ConfigurationError, match=message):
         sqs_event_source(sandbox, url, "consumer", **settings)
-    assert sandbox.sources == []
+    assert sandbox.sources == before, "a rejected mapping was attached anyway"
 
 
 def test_sqs_mapping_checks_the_queue_and_the_function(sandbox: Sandbox) -> None:
@@ -617,10 +618,11 @@ def test_stream_sources_reject_what_aws_rejects(
 ) -> None:
     _table(sandbox, "orders", stream=True)
     sandbox.deploy("consumer", f"{HANDLERS}.consume_stream")
+    before = list(sandbox.sources)
 
     with pytest.raises(ConfigurationError, match=message):
         dynamodb_stream_source(sandbox, "orders", "consumer", **settings)
-    assert sandbox.sources == []
+    assert sandbox.sources == before, "a rejected stream source was attached anyway"
 
 
 def test_stream_sources_need_a_stream(sandbox: Sandbox) -> None:
