@@ -6,7 +6,8 @@ computes a Retry interval as AWS does (``IntervalSeconds * BackoffRate ** (retry
 waits it out with ``time.sleep``, and a Wait state with a real ``Event.wait``: a policy of 2, 4, 8 s
 makes a test sleep 14 s.
 
-With this seam (installed by the moto sandbox) such a wait is *virtual*: the interpreter thread
+With this seam (installed by the moto sandbox; it patches moto at the first ``StartExecution``, as
+importing the interpreter is heavy) such a wait is *virtual*: the interpreter thread
 registers it and blocks until the sandbox's clock reaches its end. The sandbox polls the registrations
 like an event source, so ``sandbox.settle()`` schedules them on ``sandbox.clock`` and
 ``sandbox.advance(seconds)`` releases the ones that fall due; :func:`advance_to_next_wait` jumps
@@ -30,6 +31,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
+
+from botocore.handlers import BUILTIN_HANDLERS
 
 from patterns.lab.clock import LabClock, Timer
 
@@ -166,29 +169,61 @@ def check_moto_interpreter() -> None:
         )
 
 
-@contextmanager
-def virtual_state_machine_waits(clock: LabClock) -> Iterator[StateMachineWaits]:
-    """Route moto's Retry and Wait sleeps and history timestamps through ``clock`` until exit."""
+def _patch_interpreter(waits: StateMachineWaits, stack: ExitStack) -> None:
+    """Point moto's Retry and Wait sleeps and history timestamps at ``waits``; ``stack`` undoes it."""
     check_moto_interpreter()
     retrier_decl, wait_function, event_manager = _interpreter()
-    waits = StateMachineWaits(clock)
 
     def wait_interval(_state: Any, env: Any, wait_seconds: int) -> None:
         waits.sleep(wait_seconds, label="Wait state", stopped=lambda: not env.is_running())
 
-    with ExitStack() as stack:
-        for owner, name, replacement in (
-            (retrier_decl, "time", SimpleNamespace(sleep=lambda s: waits.sleep(s, label="retry backoff"))),
-            (wait_function, "_wait_interval", wait_interval),
-            (event_manager, "_get_current_timestamp", staticmethod(waits.now)),
-        ):
-            original = owner.__dict__[name]
-            setattr(owner, name, replacement)
-            stack.callback(setattr, owner, name, original)
-        # moto logs every failure raised inside a state at ERROR, even one a Catch handles; the outcome
-        # is in the execution's status and history, so those log lines are only noise here.
-        noisy = logging.getLogger("moto.stepfunctions.parser.asl.component.eval_component")
-        stack.callback(noisy.setLevel, noisy.level)
-        noisy.setLevel(logging.CRITICAL)
-        stack.callback(waits.close)
-        yield waits
+    for owner, name, replacement in (
+        (retrier_decl, "time", SimpleNamespace(sleep=lambda s: waits.sleep(s, label="retry backoff"))),
+        (wait_function, "_wait_interval", wait_interval),
+        (event_manager, "_get_current_timestamp", staticmethod(waits.now)),
+    ):
+        original = owner.__dict__[name]
+        setattr(owner, name, replacement)
+        stack.callback(setattr, owner, name, original)
+    # moto logs every failure raised inside a state at ERROR, even one a Catch handles; the outcome
+    # is in the execution's status and history, so those log lines are only noise here.
+    noisy = logging.getLogger("moto.stepfunctions.parser.asl.component.eval_component")
+    stack.callback(noisy.setLevel, noisy.level)
+    noisy.setLevel(logging.CRITICAL)
+
+
+_active: list[tuple[StateMachineWaits, ExitStack, list[bool]]] = []
+_arming = threading.Lock()
+
+
+def _arm_before_execution(**_: Any) -> None:
+    """botocore ``before-call.sfn.StartExecution``: patch moto's interpreter for the active sandbox.
+
+    Patching waits for the first execution because importing moto's interpreter is heavy (time and
+    memory) and most sandboxes never run a state machine.
+    """
+    with _arming:
+        if _active and not (armed := _active[-1][2]):
+            waits, stack, _armed = _active[-1]
+            _patch_interpreter(waits, stack)
+            armed.append(True)
+
+
+for _operation in ("StartExecution", "StartSyncExecution"):
+    BUILTIN_HANDLERS.append((f"before-call.sfn.{_operation}", _arm_before_execution))
+
+
+@contextmanager
+def virtual_state_machine_waits(clock: LabClock) -> Iterator[StateMachineWaits]:
+    """Route moto's Retry and Wait sleeps and history timestamps through ``clock`` until exit (from
+    the first ``StartExecution`` on)."""
+    waits = StateMachineWaits(clock)
+    entry: tuple[StateMachineWaits, ExitStack, list[bool]] = (waits, ExitStack(), [])
+    with entry[1]:
+        entry[1].callback(waits.close)
+        _active.append(entry)
+        try:
+            yield waits
+        finally:
+            with _arming:
+                _active.remove(entry)
