@@ -144,15 +144,3 @@ def test_an_invalid_definition_is_refused_before_it_reaches_aws(sandbox):
         create_state_machine(sandbox, "broken", {"StartAt": "Nope", "States": {"A": {"Type": "Succeed"}}})
     machines = sandbox.client("stepfunctions").list_state_machines()["stateMachines"]
     assert "broken" not in [machine["name"] for machine in machines]
-
-
-def test_moto_is_patched_from_the_first_execution_until_the_sandbox_stops():
-    from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
-
-    definition = {"StartAt": "Nap", "States": {"Nap": {"Type": "Wait", "Seconds": 60, "End": True}}}
-    with aws_sandbox(backend=Backend()) as sandbox:
-        machine = create_state_machine(sandbox, "lazy", definition)
-        assert retrier_decl.__dict__["time"] is time, "patched before any execution started"
-        assert run_execution(sandbox, machine, {}).status == "SUCCEEDED"
-        assert retrier_decl.__dict__["time"] is not time
-    assert retrier_decl.__dict__["time"] is time, "still patched after the sandbox stopped"
