@@ -1,7 +1,9 @@
 """Event sources driving deployed handlers from moto: SQS, streams, EventBridge, SNS, S3, schedules."""
 
+import inspect
 import itertools
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import unquote_plus
@@ -895,3 +897,18 @@ def test_scheduler_time_zone_must_be_known(sandbox: Sandbox) -> None:
 
     with pytest.raises(ConfigurationError, match="'Mars/Olympus_Mons' is not a time zone name"):
         schedule_source(sandbox)
+
+
+def test_the_constructor_functions_show_their_class_signature() -> None:
+    factories: list[tuple[Callable[..., Any], str, str]] = [
+        (sqs_event_source, "batching_window_s", "SqsEventSourceMapping"),
+        (dynamodb_stream_source, "bisect_batch_on_error", "DynamoDBStreamSource"),
+        (kinesis_stream_source, "starting_position", "KinesisStreamSource"),
+    ]
+    for factory, parameter, returned in factories:
+        signature = inspect.signature(factory)
+        names = list(signature.parameters)
+        assert (names[0], names[2]) == ("sandbox", "function_name"), names
+        assert parameter in signature.parameters
+        assert signature.return_annotation == returned
+        assert returned in (factory.__doc__ or "")

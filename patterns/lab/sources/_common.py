@@ -2,14 +2,45 @@
 
 from __future__ import annotations
 
+import inspect
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from patterns.lab.exceptions import ConfigurationError, TooManyRequestsError
 from patterns.lab.lambda_runtime import Invocation
 
-__all__ = ["failed_item_identifiers", "invoke_side_by_side", "problems_to_error"]
+if TYPE_CHECKING:
+    from patterns.lab.sandbox import EventSource, Sandbox
+
+__all__ = ["attached", "failed_item_identifiers", "invoke_side_by_side", "problems_to_error"]
+
+Params = ParamSpec("Params")
+Source = TypeVar("Source", bound="EventSource")
+
+
+def attached(
+    source_class: Callable[Concatenate[Sandbox, Params], Source], name: str, summary: str
+) -> Callable[Concatenate[Sandbox, Params], Source]:
+    """A constructor function ``name`` for ``source_class`` that also attaches the source to its sandbox.
+
+    It shows the class's signature (``help()``, a notebook's tooltip) and the docstring ``summary``.
+    """
+
+    def attach(sandbox: Sandbox, /, *args: Params.args, **kwargs: Params.kwargs) -> Source:
+        source = source_class(sandbox, *args, **kwargs)
+        sandbox.add_source(source)
+        return source
+
+    class_name = getattr(source_class, "__name__", "the source class")
+    attach.__name__ = attach.__qualname__ = name
+    attach.__doc__ = (
+        f"{summary}: validate it, attach it to ``sandbox`` and return it (see :class:`{class_name}`)."
+    )
+    attach.__signature__ = inspect.signature(source_class).replace(  # type: ignore[attr-defined]
+        return_annotation=class_name
+    )
+    return attach
 
 
 def failed_item_identifiers(payload: Any, identifiers: Sequence[str]) -> set[str] | None:

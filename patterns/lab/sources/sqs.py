@@ -37,7 +37,12 @@ from patterns.lab.clock import Timer
 from patterns.lab.events import sqs_record_from_message
 from patterns.lab.exceptions import ConfigurationError
 from patterns.lab.lambda_runtime import Invocation
-from patterns.lab.sources._common import failed_item_identifiers, invoke_side_by_side, problems_to_error
+from patterns.lab.sources._common import (
+    attached,
+    failed_item_identifiers,
+    invoke_side_by_side,
+    problems_to_error,
+)
 
 if TYPE_CHECKING:
     from patterns.lab.sandbox import Sandbox
@@ -402,25 +407,6 @@ class SqsEventSourceMapping:
             self._sqs.change_message_visibility_batch(QueueUrl=self.queue_url, Entries=entries)
 
 
-def sqs_event_source(
-    sandbox: Sandbox,
-    queue_url_or_arn: str,
-    function_name: str,
-    *,
-    batch_size: int = limits.SQS_BATCH_SIZE_DEFAULT,
-    batching_window_s: int = 0,
-    report_batch_item_failures: bool = False,
-    maximum_concurrency: int | None = None,
-) -> SqsEventSourceMapping:
-    """Validate and attach an SQS event source mapping to ``sandbox`` (see :class:`SqsEventSourceMapping`)."""
-    mapping = SqsEventSourceMapping(
-        sandbox,
-        queue_url_or_arn,
-        function_name,
-        batch_size=batch_size,
-        batching_window_s=batching_window_s,
-        report_batch_item_failures=report_batch_item_failures,
-        maximum_concurrency=maximum_concurrency,
-    )
-    sandbox.add_source(mapping)
-    return mapping
+sqs_event_source = attached(
+    SqsEventSourceMapping, "sqs_event_source", "An SQS queue -> function event source mapping"
+)

@@ -45,7 +45,12 @@ from patterns.lab.events import dynamodb_stream_record_from_boto, kinesis_record
 from patterns.lab.exceptions import ConfigurationError
 from patterns.lab.lambda_runtime import Invocation
 from patterns.lab.sandbox import LAMBDA_ROLE_NAME
-from patterns.lab.sources._common import failed_item_identifiers, invoke_side_by_side, problems_to_error
+from patterns.lab.sources._common import (
+    attached,
+    failed_item_identifiers,
+    invoke_side_by_side,
+    problems_to_error,
+)
 
 if TYPE_CHECKING:
     from patterns.lab.sandbox import Sandbox
@@ -585,61 +590,11 @@ def _utc(moment: datetime, precision: Literal["seconds", "milliseconds"]) -> str
     return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
 
-def dynamodb_stream_source(
-    sandbox: Sandbox,
-    stream_arn_or_table_name: str,
-    function_name: str,
-    *,
-    batch_size: int = limits.STREAM_BATCH_SIZE_DEFAULT,
-    starting_position: StartingPosition = "TRIM_HORIZON",
-    maximum_retry_attempts: int | None = None,
-    maximum_record_age_s: int = -1,
-    bisect_batch_on_error: bool = False,
-    on_failure: str | None = None,
-    report_batch_item_failures: bool = False,
-) -> DynamoDBStreamSource:
-    """Validate and attach a DynamoDB Streams source to ``sandbox`` (see :class:`DynamoDBStreamSource`)."""
-    source = DynamoDBStreamSource(
-        sandbox,
-        stream_arn_or_table_name,
-        function_name,
-        batch_size=batch_size,
-        starting_position=starting_position,
-        maximum_retry_attempts=maximum_retry_attempts,
-        maximum_record_age_s=maximum_record_age_s,
-        bisect_batch_on_error=bisect_batch_on_error,
-        on_failure=on_failure,
-        report_batch_item_failures=report_batch_item_failures,
-    )
-    sandbox.add_source(source)
-    return source
+dynamodb_stream_source = attached(
+    DynamoDBStreamSource, "dynamodb_stream_source", "A DynamoDB Streams -> function poller"
+)
 
 
-def kinesis_stream_source(
-    sandbox: Sandbox,
-    stream_arn_or_name: str,
-    function_name: str,
-    *,
-    batch_size: int = limits.STREAM_BATCH_SIZE_DEFAULT,
-    starting_position: StartingPosition = "TRIM_HORIZON",
-    maximum_retry_attempts: int | None = None,
-    maximum_record_age_s: int = -1,
-    bisect_batch_on_error: bool = False,
-    on_failure: str | None = None,
-    report_batch_item_failures: bool = False,
-) -> KinesisStreamSource:
-    """Validate and attach a Kinesis event source to ``sandbox`` (see :class:`KinesisStreamSource`)."""
-    source = KinesisStreamSource(
-        sandbox,
-        stream_arn_or_name,
-        function_name,
-        batch_size=batch_size,
-        starting_position=starting_position,
-        maximum_retry_attempts=maximum_retry_attempts,
-        maximum_record_age_s=maximum_record_age_s,
-        bisect_batch_on_error=bisect_batch_on_error,
-        on_failure=on_failure,
-        report_batch_item_failures=report_batch_item_failures,
-    )
-    sandbox.add_source(source)
-    return source
+kinesis_stream_source = attached(
+    KinesisStreamSource, "kinesis_stream_source", "A Kinesis stream -> function poller"
+)
