@@ -30,16 +30,14 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from botocore.handlers import BUILTIN_HANDLERS
 
 from patterns.lab.clock import LabClock, Timer
 
-if TYPE_CHECKING:
-    from patterns.lab.sandbox import Sandbox
-
 __all__ = [
+    "DrivenPlatform",
     "StateMachineWaits",
     "advance_to_next_wait",
     "check_moto_interpreter",
@@ -127,7 +125,22 @@ class StateMachineWaits:
             wait.released.set()
 
 
-def advance_to_next_wait(sandbox: Sandbox) -> bool:
+class DrivenPlatform(Protocol):
+    """What :func:`advance_to_next_wait` drives: a sandbox (typed here without importing the sandbox,
+    which imports this module)."""
+
+    @property
+    def clock(self) -> LabClock: ...
+
+    @property
+    def sources(self) -> list[Any]: ...
+
+    def settle(self, max_rounds: int = ...) -> int: ...
+
+    def advance(self, seconds: float) -> int: ...
+
+
+def advance_to_next_wait(sandbox: DrivenPlatform) -> bool:
     """Settle, then move ``sandbox``'s clock to the end of the earliest state machine wait, if any.
 
     Returns whether a wait was released. A driver loop calls it while an execution runs.

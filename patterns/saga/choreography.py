@@ -30,14 +30,20 @@ from patterns.lab.resources import ensure_queue
 from patterns.lab.sandbox import Sandbox
 from patterns.saga.adapters import DynamoDbServiceStore, service_store_from_environment
 from patterns.saga.exceptions import InjectedFaultError
-from patterns.saga.service import STEPS, StepSpec, check_fault, compensate_step, parse_event, perform_step
+from patterns.saga.service import (
+    STEPS,
+    Order,
+    check_fault,
+    compensate_step,
+    parse_event,
+    perform_step,
+)
 
 __all__ = [
     "REACTIONS",
     "SOURCE",
     "ChoreographedRun",
     "Choreography",
-    "compare_styles",
     "coupling",
     "deploy_choreography",
     "inventory_service",
@@ -214,11 +220,10 @@ def _drain(sandbox: Sandbox, queue_url: str) -> list[dict[str, Any]]:
 
 
 def run_choreographed(
-    sandbox: Sandbox, choreography: Choreography, faults: dict[str, Any] | None = None
+    sandbox: Sandbox, choreography: Choreography, order: Order, faults: dict[str, Any] | None = None
 ) -> ChoreographedRun:
-    """Publish ``OrderPlaced`` and let the services react until the platform is quiet (retries included)."""
-    from patterns.saga.demo import DEMO_ORDER
-
+    """Publish ``OrderPlaced`` for ``order`` and let the services react until the platform is quiet
+    (retries included)."""
     saga_id = f"chor-{uuid.uuid4().hex[:8]}"
     _drain(sandbox, choreography.audit_queue_url)
     runtime = sandbox.lambdas
@@ -228,9 +233,7 @@ def run_choreographed(
             {
                 "Source": SOURCE,
                 "DetailType": "OrderPlaced",
-                "Detail": json.dumps(
-                    {"saga_id": saga_id, "order": DEMO_ORDER.to_dict(), "faults": faults or {}}
-                ),
+                "Detail": json.dumps({"saga_id": saga_id, "order": order.to_dict(), "faults": faults or {}}),
                 "EventBusName": choreography.bus_name,
             }
         ]
@@ -276,44 +279,3 @@ def coupling() -> dict[str, dict[str, list[str]]]:
     orchestrated: dict[str, list[str]] = {"orchestrator": [s.service for s in STEPS]}
     orchestrated |= {s.service: [] for s in STEPS}
     return {"orchestration": orchestrated, "choreography": choreographed}
-
-
-def _spec(step: int) -> StepSpec:
-    return STEPS[step - 1]
-
-
-def compare_styles(
-    sandbox: Sandbox, lab: Any, scenarios: tuple[int, ...] = (0, 2, 4)
-) -> list[dict[str, Any]]:
-    """Run each scenario (0: no failure, k: step k errors) both ways; one row per style and scenario."""
-    from patterns.saga.demo import RunCounts, run_scenario
-
-    choreography = deploy_choreography(sandbox, lab.resources.service_tables)
-    rows = []
-    for step in scenarios:
-        label = f"step {step} error" if step else "no failure"
-        orchestrated = run_scenario(lab, step, "error")
-        faults = {_spec(step).action: {"kind": "error"}} if step else {}
-        choreographed = run_choreographed(sandbox, choreography, faults)
-        for style, status, counts in (
-            ("orchestration", orchestrated.state.status, orchestrated.counts),
-            (
-                "choreography",
-                choreographed.status,
-                RunCounts(
-                    choreographed.lambda_invocations, choreographed.dynamodb_writes, len(choreographed.events)
-                ),
-            ),
-        ):
-            rows.append(
-                {
-                    "style": style,
-                    "scenario": label,
-                    "status": status,
-                    "lambda_invocations": counts.lambda_invocations,
-                    "dynamodb_writes": counts.dynamodb_writes,
-                    "events": counts.events,
-                    "cost_usd": counts.cost_usd(),
-                }
-            )
-    return rows

@@ -26,6 +26,7 @@ from patterns.saga.adapters import (
     create_resources,
     deploy_handlers,
 )
+from patterns.saga.choreography import deploy_choreography, run_choreographed
 from patterns.saga.exceptions import OrchestratorCrashedError
 from patterns.saga.invariants import InvariantReport, check_invariants
 from patterns.saga.orchestrator import SagaOrchestrator, SagaState, TimelineEntry
@@ -39,6 +40,7 @@ __all__ = [
     "RunCounts",
     "SagaLab",
     "ScenarioResult",
+    "compare_styles",
     "main",
     "plot_timeline",
     "run_matrix",
@@ -270,10 +272,41 @@ def plot_timeline(result: ScenarioResult, *, size: tuple[float, float] = (8.0, 3
     )
 
 
+def compare_styles(
+    sandbox: Sandbox, lab: SagaLab, scenarios: tuple[int, ...] = (0, 2, 4)
+) -> list[dict[str, Any]]:
+    """Run each scenario (0: no failure, k: step k errors) both ways; one row per style and scenario."""
+    choreography = deploy_choreography(sandbox, lab.resources.service_tables)
+    rows = []
+    for step in scenarios:
+        label = f"step {step} error" if step else "no failure"
+        orchestrated = run_scenario(lab, step, "error")
+        faults = {STEPS[step - 1].action: {"kind": "error"}} if step else {}
+        choreographed = run_choreographed(sandbox, choreography, DEMO_ORDER, faults)
+        choreographed_counts = RunCounts(
+            choreographed.lambda_invocations, choreographed.dynamodb_writes, len(choreographed.events)
+        )
+        for style, status, counts in (
+            ("orchestration", orchestrated.state.status, orchestrated.counts),
+            ("choreography", choreographed.status, choreographed_counts),
+        ):
+            rows.append(
+                {
+                    "style": style,
+                    "scenario": label,
+                    "status": status,
+                    "lambda_invocations": counts.lambda_invocations,
+                    "dynamodb_writes": counts.dynamodb_writes,
+                    "events": counts.events,
+                    "cost_usd": counts.cost_usd(),
+                }
+            )
+    return rows
+
+
 def main() -> int:
     """Run the demonstration against moto and print what was measured."""
     from patterns.lab.sandbox import aws_sandbox
-    from patterns.saga.choreography import compare_styles
 
     with aws_sandbox() as sandbox:
         lab = setup_lab(sandbox)

@@ -104,7 +104,7 @@ def test_a_compensation_that_keeps_failing_is_parked_on_the_queue_and_in_the_log
 
 def test_the_choreographed_saga_completes_compensates_and_parks(sandbox, lab):
     choreography = deploy_choreography(sandbox, lab.resources.service_tables)
-    happy = run_choreographed(sandbox, choreography)
+    happy = run_choreographed(sandbox, choreography, DEMO_ORDER)
     assert happy.status == "COMPLETED"
     assert happy.events == [
         "OrderPlaced",
@@ -113,7 +113,7 @@ def test_the_choreographed_saga_completes_compensates_and_parks(sandbox, lab):
         "ShipmentCreated",
         "OrderConfirmed",
     ]
-    failed = run_choreographed(sandbox, choreography, {"send_confirmation": {"kind": "error"}})
+    failed = run_choreographed(sandbox, choreography, DEMO_ORDER, {"send_confirmation": {"kind": "error"}})
     assert failed.status == "COMPENSATED"
     assert failed.events[-4:] == [
         "ConfirmationFailed",
@@ -128,7 +128,10 @@ def test_the_choreographed_saga_completes_compensates_and_parks(sandbox, lab):
         "confirmations": "RETRACTED",
     }
     stuck = run_choreographed(
-        sandbox, choreography, {"create_shipment": {"kind": "error"}, "refund_payment": {"kind": "error"}}
+        sandbox,
+        choreography,
+        DEMO_ORDER,
+        {"create_shipment": {"kind": "error"}, "refund_payment": {"kind": "error"}},
     )
     assert (stuck.status, stuck.parked) == ("PARKED", 1)
     assert stuck.records["inventory"] == "RESERVED"  # the release waits behind the parked refund
