@@ -7,6 +7,7 @@ __all__ = [
     "FunctionNotDeployedError",
     "LabError",
     "NetworkBlockedError",
+    "PortInUseError",
     "PricingError",
     "SandboxError",
     "ScheduleExpressionError",
@@ -44,3 +45,7 @@ class PricingError(LabError, ValueError):
 
 class ScheduleExpressionError(LabError, ValueError):
     """A cron() or rate() expression that EventBridge would reject."""
+
+
+class PortInUseError(LabError, OSError):
+    """A lab server was asked to listen on a port that something else already uses."""

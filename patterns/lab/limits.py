@@ -10,17 +10,28 @@ from typing import Final
 
 __all__ = [
     "ACCOUNT_CONCURRENCY_DEFAULT",
+    "APIGW_HTTP_INTEGRATION_TIMEOUT_S",
+    "APIGW_PAYLOAD_BYTES",
+    "APIGW_REST_INTEGRATION_TIMEOUT_S",
     "ASYNC_MAX_RETRY_ATTEMPTS",
     "ASYNC_PAYLOAD_BYTES",
     "ASYNC_RETRY_DELAYS_S",
     "AS_OF",
     "DYNAMODB_STREAMS_GET_RECORDS_MAX",
+    "EVENTBRIDGE_LAB_RETRY_BASE_DELAY_S",
+    "EVENTBRIDGE_LAB_RETRY_MAX_DELAY_S",
+    "EVENTBRIDGE_PUT_EVENTS_MAX_ENTRIES",
+    "EVENTBRIDGE_TARGET_MAX_EVENT_AGE_DEFAULT_S",
+    "EVENTBRIDGE_TARGET_MAX_EVENT_AGE_MIN_S",
+    "EVENTBRIDGE_TARGET_MAX_RETRY_ATTEMPTS_DEFAULT",
     "DYNAMODB_STREAM_RETENTION_S",
     "IDLE_EXPIRY_DEFAULT_S",
     "INIT_TIMEOUT_S",
     "KINESIS_GET_RECORDS_MAX",
     "MEMORY_MAX_MB",
     "MEMORY_MIN_MB",
+    "SNS_FIFO_DEDUPLICATION_WINDOW_S",
+    "SNS_MANAGED_ENDPOINT_RETRY_PHASES",
     "SOURCES",
     "SQS_BATCH_SIZE_DEFAULT",
     "SQS_BATCH_SIZE_MAX_FIFO",
@@ -62,6 +73,12 @@ SOURCES: Final = {
     "dynamodb_esm": "https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-params.html",
     "states_quotas": "https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html",
     "states_map": "https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html",
+    "apigw_rest": "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html",
+    "apigw_http": "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html",
+    "sns_retries": "https://docs.aws.amazon.com/sns/latest/dg/sns-message-delivery-retries.html",
+    "sns_fifo": "https://docs.aws.amazon.com/sns/latest/dg/fifo-message-dedup.html",
+    "eventbridge_retry": "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html",
+    "eventbridge_quotas": "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html",
 }
 
 MEMORY_MIN_MB: Final = 128
@@ -69,6 +86,16 @@ MEMORY_MAX_MB: Final = 10_240
 TIMEOUT_MAX_S: Final = 900
 INIT_TIMEOUT_S: Final = 10
 SYNC_PAYLOAD_BYTES: Final = 6 * 1024 * 1024
+# EventBridge rule targets (SOURCES["eventbridge_retry"]): by default a failed delivery is retried for up to
+# 24 hours and 185 attempts; MaximumEventAgeInSeconds is 60-86,400 and MaximumRetryAttempts 0-185.
+EVENTBRIDGE_TARGET_MAX_RETRY_ATTEMPTS_DEFAULT: Final = 185
+EVENTBRIDGE_TARGET_MAX_EVENT_AGE_DEFAULT_S: Final = 86_400
+EVENTBRIDGE_TARGET_MAX_EVENT_AGE_MIN_S: Final = 60
+# AWS retries "with exponential back-off and jitter" without publishing the schedule: the lab waits
+# 1, 2, 4... s capped at 480 s (no jitter), so 185 attempts take about the default 24 hours.
+EVENTBRIDGE_LAB_RETRY_BASE_DELAY_S: Final = 1.0
+EVENTBRIDGE_LAB_RETRY_MAX_DELAY_S: Final = 480.0
+EVENTBRIDGE_PUT_EVENTS_MAX_ENTRIES: Final = 10  # SOURCES["eventbridge_quotas"]: entries per PutEvents call
 ASYNC_PAYLOAD_BYTES: Final = 1024 * 1024  # raised from 256 KB in October 2025
 ACCOUNT_CONCURRENCY_DEFAULT: Final = 1_000
 ASYNC_MAX_RETRY_ATTEMPTS: Final = 2
@@ -106,6 +133,21 @@ KINESIS_GET_RECORDS_MAX: Final = 10_000
 STREAM_LAB_RETRY_ATTEMPTS_WITH_DESTINATION: Final = 3
 STREAM_RETRY_BASE_DELAY_S: Final = 1.0
 STREAM_RETRY_MAX_DELAY_S: Final = 60.0
+
+APIGW_PAYLOAD_BYTES: Final = 10 * 1024 * 1024  # request payload, REST and HTTP APIs
+APIGW_REST_INTEGRATION_TIMEOUT_S: Final = 29  # REST API default (raisable for Regional APIs)
+APIGW_HTTP_INTEGRATION_TIMEOUT_S: Final = 30  # HTTP API maximum
+
+# SNS delivery retries to AWS-managed endpoints (Lambda, SQS, Firehose), after the first attempt, as
+# (phase, retries, first delay s, last delay s); backoff delays grow exponentially between the two.
+# Not in the course's reference figures: [U], from SOURCES["sns_retries"] (its table: 100,015 over 23 days).
+SNS_MANAGED_ENDPOINT_RETRY_PHASES: Final = (
+    ("immediate", 3, 0.0, 0.0),
+    ("pre-backoff", 2, 1.0, 1.0),
+    ("backoff", 10, 1.0, 20.0),
+    ("post-backoff", 100_000, 20.0, 20.0),
+)
+SNS_FIFO_DEDUPLICATION_WINDOW_S: Final = 300  # [U] SOURCES["sns_fifo"]: a deduplication id counts 5 minutes
 
 STATES_STANDARD_MAX_DURATION_S: Final = 31_536_000  # a Standard workflow execution runs up to one year
 STATES_EXPRESS_MAX_DURATION_S: Final = 300  # an Express workflow execution runs up to five minutes
