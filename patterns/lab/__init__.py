@@ -7,6 +7,7 @@
 * :mod:`patterns.lab.sources` - event sources (SQS, streams, EventBridge, schedules) driving handlers.
 """
 
+from patterns.lab.capabilities import Capability
 from patterns.lab.clock import LabClock
 from patterns.lab.exceptions import LabError
 from patterns.lab.lambda_runtime import (
@@ -28,6 +29,7 @@ from patterns.lab.sandbox import (
 
 __all__ = [
     "Backend",
+    "Capability",
     "FunctionConfig",
     "Invocation",
     "InvocationReport",

@@ -72,13 +72,25 @@ class LayeredEnviron(MutableMapping[str, str]):
 _lock = threading.Lock()
 
 
+_installed: list[LayeredEnviron] = []
+
+
 def install() -> LayeredEnviron:
-    """Put a :class:`LayeredEnviron` in place of ``os.environ`` (idempotent)."""
+    """Put a :class:`LayeredEnviron` in place of ``os.environ`` (idempotent).
+
+    The same object comes back every time over the same process environment: boto3 sessions keep
+    a reference to the ``os.environ`` they were created under (and the sandbox reuses its session
+    across starts), so a later start's per-thread layers must be visible through that reference.
+    """
     with _lock:
         current: MutableMapping[str, str] = os.environ
         if isinstance(current, LayeredEnviron):
             return current
-        layered = LayeredEnviron(current)
+        if _installed and _installed[0].base is current:
+            layered = _installed[0]
+        else:
+            layered = LayeredEnviron(current)
+            _installed[:] = [layered]
         os.environ = layered  # type: ignore[assignment]  # noqa: B003 - replaced on purpose, restored by uninstall()
         return layered
 

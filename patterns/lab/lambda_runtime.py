@@ -390,10 +390,13 @@ class DeployedFunction:
     arn: str
     region: str
     environments: list[_Environment] = field(default_factory=list, repr=False)
+    platform_environment: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     def environment_variables(self, environment_id: str) -> dict[str, str]:
+        """What the function's code sees in ``os.environ``: the platform's variables, then its own."""
         config = self.config
         variables = {
+            **self.platform_environment,
             "AWS_LAMBDA_FUNCTION_NAME": config.name,
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(config.memory_mb),
             "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
@@ -424,7 +427,10 @@ class LocalLambdaRuntime:
         account_concurrency: int = limits.ACCOUNT_CONCURRENCY_DEFAULT,
         register: Registrar | None = None,
         deliver: Deliverer | None = None,
+        environment: Mapping[str, str] | None = None,
     ) -> None:
+        """``environment``: variables the platform gives every execution environment (credentials,
+        ``AWS_ENDPOINT_URL`` when the sandbox uses an endpoint), under the function's own variables."""
         self.clock = clock
         self.region = region
         self.account_id = account_id
@@ -434,6 +440,7 @@ class LocalLambdaRuntime:
         self._functions: dict[str, DeployedFunction] = {}
         self._register = register
         self._deliver = deliver
+        self.platform_environment: dict[str, str] = dict(environment or {})
         self._lock = threading.RLock()
 
     # ---- deployment -------------------------------------------------------------------------
@@ -471,7 +478,9 @@ class LocalLambdaRuntime:
             if old:
                 for env in old.environments:
                     env.close()
-            function = DeployedFunction(config, arn, self.region)
+            function = DeployedFunction(
+                config, arn, self.region, platform_environment=self.platform_environment
+            )
             self._functions[config.name] = function
         self._provision(function)
         return function

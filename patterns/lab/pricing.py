@@ -32,6 +32,8 @@ __all__ = [
     "apigateway_cost",
     "billed_duration_ms",
     "dynamodb_on_demand_cost",
+    "dynamodb_read_request_units",
+    "dynamodb_write_request_units",
     "eventbridge_cost",
     "gb_seconds",
     "lambda_duration_cost",
@@ -41,7 +43,9 @@ __all__ = [
     "price_table",
     "provisioned_concurrency_breakdown",
     "provisioned_concurrency_cost",
+    "s3_request_cost",
     "scheduler_cost",
+    "sns_delivery_cost",
     "sns_publish_cost",
     "sqs_cost",
     "sqs_request_count",
@@ -158,7 +162,7 @@ _SQS_CHUNK = _sqs_row("payload chunk billed as one request", "65536", "bytes")
 _SNS_PUBLISHES = _sns_row("standard topic publishes", "0.50", "USD per 1M publishes")
 _SNS_FREE = _sns_row("free tier publishes", "1000000", _PER_MONTH)
 _SNS_CHUNK = _sns_row("payload chunk billed as one publish", "65536", "bytes", unconfirmed=True)
-_sns_row("deliveries to SQS and Lambda", "0", "USD", unconfirmed=True)
+_SNS_DELIVERIES = _sns_row("deliveries to SQS and Lambda", "0", "USD", unconfirmed=True)
 _EVENTBRIDGE_CUSTOM = _eventbridge_row("custom events", "1.00", "USD per 1M events")
 _EVENTBRIDGE_CHUNK = _eventbridge_row("payload chunk billed as one event", "65536", "bytes", unconfirmed=True)
 _SCHEDULER = _eventbridge_row("Scheduler invocations", "1.00", "USD per 1M invocations")
@@ -173,10 +177,20 @@ _SFN_EXPRESS_MS_INCREMENT = _stepfunctions_row("Express duration billing increme
 _SFN_EXPRESS_MB_INCREMENT = _stepfunctions_row("Express memory billing increment (rounded up)", "64", "MB")
 _DYNAMODB_READ = _dynamodb_row("on-demand read request units (since 2024-11-01)", "0.125", "USD per 1M")
 _DYNAMODB_WRITE = _dynamodb_row("on-demand write request units (since 2024-11-01)", "0.625", "USD per 1M")
+_DYNAMODB_WRITE_UNIT_SIZE = _dynamodb_row("item size one write request unit covers", "1024", "bytes")
+_DYNAMODB_READ_UNIT_SIZE = _dynamodb_row(
+    "item size one strongly consistent read request unit covers (eventually consistent: half a unit)",
+    "4096",
+    "bytes",
+)
 _HTTP_API = _apigateway_row("HTTP API requests (first tier)", "1.00", _PER_M_REQUESTS)
 _HTTP_API_TIER_1_SIZE = _apigateway_row("HTTP API first price tier size (requests)", "300000000", _PER_MONTH)
 _REST_API = _apigateway_row("REST API requests (first tier)", "3.50", _PER_M_REQUESTS)
 _REST_API_TIER_1_SIZE = _apigateway_row("REST API first price tier size (requests)", "333000000", _PER_MONTH)
+# S3 request prices are not in the course's reference sheet: marked unconfirmed (check the AWS page).
+_s3_row = partial(_row, "S3", "https://aws.amazon.com/s3/pricing/")
+_S3_PUT = _s3_row("Standard PUT, COPY, POST, LIST requests", "0.005", "USD per 1,000", unconfirmed=True)
+_S3_GET = _s3_row("Standard GET, SELECT and other requests", "0.0004", "USD per 1,000", unconfirmed=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -461,6 +475,12 @@ def sns_publish_cost(publishes: int, *, payload_bytes: int = 0, free_tier: bool 
     return _usd(_after_free(billed, _SNS_FREE, free_tier=free_tier) * _SNS_PUBLISHES.price / _MILLION)
 
 
+def sns_delivery_cost(deliveries: int) -> float:
+    """SNS charge for ``deliveries`` to SQS queues or Lambda functions: none (the table's unconfirmed
+    row; the receiving queue's own requests are billed by SQS)."""
+    return _usd(_quantity("deliveries", deliveries) * _SNS_DELIVERIES.price)
+
+
 def eventbridge_cost(events: int, *, payload_bytes: int = 0) -> float:
     """EventBridge charge for ``events`` custom events of ``payload_bytes`` each ($1.00 per 1M, no free tier).
 
@@ -518,3 +538,26 @@ def apigateway_cost(requests: int, *, api: ApiType = "http") -> float:
     total = _quantity("requests", requests)
     _within_first_tier("requests", total, tier_size)
     return _usd(total * price.price / _MILLION)
+
+
+def s3_request_cost(puts: int, gets: int = 0) -> float:
+    """S3 Standard request charge (unconfirmed prices): ``puts`` PUT-class and ``gets`` GET-class requests.
+
+    Storage and data transfer are not included.
+    """
+    put_cost = _quantity("puts", puts) * _S3_PUT.price / _THOUSAND
+    return _usd(put_cost + _quantity("gets", gets) * _S3_GET.price / _THOUSAND)
+
+
+def dynamodb_write_request_units(item_bytes: int) -> int:
+    """Write request units of writing one item of ``item_bytes``: one per started 1 KB, at least one."""
+    size = _quantity("item_bytes", item_bytes)
+    return max(1, int(_round_up(size, _DYNAMODB_WRITE_UNIT_SIZE.price) / _DYNAMODB_WRITE_UNIT_SIZE.price))
+
+
+def dynamodb_read_request_units(item_bytes: int, *, strongly_consistent: bool = True) -> float:
+    """Read request units of reading one item of ``item_bytes``: one per started 4 KB (half for an
+    eventually consistent read), at least one (or half)."""
+    size = _quantity("item_bytes", item_bytes)
+    units = max(1, int(_round_up(size, _DYNAMODB_READ_UNIT_SIZE.price) / _DYNAMODB_READ_UNIT_SIZE.price))
+    return float(units) if strongly_consistent else units / 2

@@ -35,6 +35,7 @@ import boto3
 import boto3.session
 
 from patterns.lab import _environ
+from patterns.lab.capabilities import Capability, backend_supports, skip_message
 from patterns.lab.clock import LabClock
 from patterns.lab.exceptions import SandboxError
 from patterns.lab.hooks import install_invoke_hook, moto_push_seams
@@ -51,6 +52,7 @@ __all__ = [
     "aws_sandbox",
     "backend_from_environment",
     "current_sandbox",
+    "platform_environment",
     "start_sandbox",
     "stop_sandbox",
 ]
@@ -157,6 +159,24 @@ class Sandbox:
             kwargs.setdefault("endpoint_url", self.backend.endpoint_url)
         return boto3.client(service, **kwargs)  # type: ignore[call-overload]
 
+    def supports(self, capability: Capability) -> bool:
+        """True when this sandbox's backend can give the local runtime ``capability``."""
+        return backend_supports(self.backend.kind, capability)
+
+    def unavailable(self, capability: Capability, what: str) -> bool:
+        """When the backend lacks ``capability``, print one line saying ``what`` is skipped; return True.
+
+        Returns False, printing nothing, when the backend has it::
+
+            if not sandbox.unavailable(Capability.STATE_MACHINE_LAMBDA_TASKS, "the saga's rollback"):
+                ...  # the part that needs it
+        """
+        if self.supports(capability):
+            return False
+        where = self.backend.endpoint_url or ""
+        print(skip_message(self.backend.kind, where, capability, what), flush=True)
+        return True
+
     def add_source(self, source: EventSource) -> EventSource:
         self.sources.append(source)
         return source
@@ -225,6 +245,8 @@ def _patched_environment(backend: Backend, region: str) -> Iterator[None]:
                 if key.startswith(_CLEARED_PREFIXES):
                     del environ[key]
             environ.update(_FAKE_CREDENTIALS)
+            if backend.endpoint_url:  # every client without an explicit endpoint_url goes here
+                environ["AWS_ENDPOINT_URL"] = backend.endpoint_url
             environ["AWS_CONFIG_FILE"] = os.devnull
             environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
         environ["AWS_DEFAULT_REGION"] = region
@@ -238,6 +260,21 @@ def _patched_environment(backend: Backend, region: str) -> Iterator[None]:
         environ.clear()
         environ.update(saved)
         _environ.uninstall()
+
+
+def platform_environment(backend: Backend, region: str) -> dict[str, str]:
+    """The variables every local execution environment gets from the platform, as on Lambda.
+
+    On Lambda a function's credentials and region come from its environment; a function pointed at
+    LocalStack or a moto server also finds ``AWS_ENDPOINT_URL`` there, so ``boto3.client("dynamodb")``
+    inside a handler goes to the endpoint. With real AWS the shell's own credentials stay in charge.
+    """
+    variables = {"AWS_REGION": region, "AWS_DEFAULT_REGION": region}
+    if backend.kind != "aws":
+        variables.update(_FAKE_CREDENTIALS)
+    if backend.endpoint_url:
+        variables["AWS_ENDPOINT_URL"] = backend.endpoint_url
+    return variables
 
 
 _reusable_sessions: dict[str, boto3.session.Session] = {}
@@ -394,6 +431,7 @@ def aws_sandbox(
                 account_id=ACCOUNT_ID,
                 register=_registrar(sandbox_ref),
                 deliver=_deliverer(sandbox_ref),
+                environment=platform_environment(chosen, region),
             )
             stack.callback(runtime.shutdown)
             stack.callback(install_invoke_hook(runtime))

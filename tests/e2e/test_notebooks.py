@@ -28,7 +28,12 @@ CELL_TIMEOUT_S = 60
 # Notebooks with an ipywidgets ``interactive``: the text its output prints for a value of its first control.
 INTERACTIVE_NOTEBOOKS = {
     "01-faas.ipynb": "{value} concurrent requests",
+    "02-api-crud.ipynb": "{value:g} million requests a month",
     "03-cold-starts.ipynb": "{value} requests per minute",
+    "05-event-driven.ipynb": "{value},000 uploads a month: $",
+    "06-choreography.ipynb": "{value} steps: ",
+    "07-pubsub.ipynb": "order total {value} USD",
+    "08-fan-out.ipynb": "on {value} workers:",
     "09-queue-batching.ipynb": "batch size {value}:",
     "14-saga.ipynb": "failing step {value} (",
     "15-step-functions.ipynb": "failing step {value}",
@@ -127,9 +132,14 @@ def test_notebook_is_saved_without_outputs(name: str) -> None:
 
 
 def assert_ran_cleanly(name: str, notebook: nbformat.NotebookNode, client: NotebookClient) -> None:
-    """Every code cell ran, and no widget output shows an error."""
+    """Every code cell ran, the exercise check showed a result, and no widget output shows an error."""
     code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
     assert all(cell.execution_count is not None for cell in code_cells), f"{name}: a cell did not run"
+    for cell in code_cells:
+        if cell.source.startswith("from exercises import check"):
+            shown = [output for output in cell.outputs if output["output_type"] != "error"]
+            assert shown, f"{name}: the check cell showed nothing:\n{cell.source}"
+            assert not errors_in(cell.outputs), f"{name}: the check cell failed:\n{errors_in(cell.outputs)}"
     for model_id, outputs in output_widget_outputs(client).items():
         assert not errors_in(outputs), (
             f"{name}: widget output {model_id} shows an error:\n{errors_in(outputs)}"

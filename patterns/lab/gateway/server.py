@@ -25,6 +25,11 @@ __all__ = ["LoopbackServer", "serve_until_interrupted", "serving"]
 AccessLog = Callable[[str, str, HttpResponse], None]
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # the default 5 drops bursts of connections (a 1 s SYN retry for each)
+
+
 class LoopbackServer:
     """A running HTTP server in front of a :class:`FrontDoor`; ``url`` is where it listens."""
 
@@ -37,7 +42,7 @@ class LoopbackServer:
             )
         handler = _handler_class(front_door, log)
         try:
-            self._server = ThreadingHTTPServer((host, port), handler)
+            self._server = _Server((host, port), handler)
         except OSError as error:
             if error.errno == errno.EADDRINUSE:
                 raise PortInUseError(
@@ -45,7 +50,6 @@ class LoopbackServer:
                     "port (--port)"
                 ) from error
             raise
-        self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
         self.front_door = front_door
 

@@ -1,0 +1,1 @@
+"""The endpoint tier: every demonstration against a moto server on loopback."""
