@@ -8,6 +8,10 @@ with the parts of Lambda's behaviour the course teaches:
 * one request at a time per environment; a pool per function scales out up to the account's and
   the function's (reserved) concurrency and throttles beyond it; provisioned environments are
   initialised ahead of time; idle environments expire on the controllable clock;
+* a request goes to an idle environment: the warmest (most recently used) by default, or, with
+  ``routing="spread"``, the one idle longest, so requests in sequence visit every idle environment
+  in turn. AWS documents neither order; ``spread`` is how the lab shows what per-environment state
+  does when a load balancer spreads traffic (see pattern 04);
 * every invocation yields an :class:`InvocationReport` (cold or warm, init, duration, billed
   duration, memory, cost from :mod:`patterns.lab.pricing`);
 * timeouts are enforced and errors come back as Lambda error payloads;
@@ -53,6 +57,7 @@ __all__ = [
 
 Architecture = Literal["x86_64", "arm64"]
 InvocationType = Literal["RequestResponse", "Event"]
+Routing = Literal["warmest", "spread"]
 Handler = Callable[[Any, "LambdaContext"], Any]
 Registrar = Callable[["FunctionConfig"], str]
 Deliverer = Callable[[str, dict[str, Any]], None]
@@ -75,9 +80,12 @@ class FunctionConfig:
     on_success: str | None = None
     on_failure: str | None = None
     dead_letter_arn: str | None = None
+    routing: Routing = "warmest"
 
     def __post_init__(self) -> None:
         problems = []
+        if self.routing not in ("warmest", "spread"):
+            problems.append(f"routing must be 'warmest' or 'spread', got {self.routing!r}")
         if not self.name or len(self.name) > 64:
             problems.append(f"name must be 1-64 characters, got {self.name!r}")
         if "." not in self.handler:
@@ -449,7 +457,8 @@ class LocalLambdaRuntime:
         """Deploy (or redeploy) ``handler`` ("package.module.function") as function ``name``.
 
         Settings are :class:`FunctionConfig` fields (memory_mb, timeout_s, architecture, environment,
-        reserved_concurrency, provisioned_concurrency, idle_expiry_s, on_failure, dead_letter_arn...).
+        reserved_concurrency, provisioned_concurrency, idle_expiry_s, on_failure, dead_letter_arn,
+        routing...).
         Redeploying discards the function's environments, as publishing new code does on Lambda.
         """
         unknown = set(settings) - set(FunctionConfig.__dataclass_fields__)
@@ -658,8 +667,10 @@ class LocalLambdaRuntime:
             self._reap()
             idle = [env for env in function.environments if not env.busy and not env.broken]
             if idle:
-                # Provisioned first, then the most recently used (the warmest) environment.
-                chosen = max(idle, key=lambda env: (env.provisioned, env.last_used))
+                if function.config.routing == "spread":  # the environment idle longest
+                    chosen = min(idle, key=lambda env: (env.last_used, env.invocations))
+                else:  # provisioned first, then the most recently used (the warmest) environment
+                    chosen = max(idle, key=lambda env: (env.provisioned, env.last_used))
                 chosen.busy = True
                 return chosen, False
             limit = function.config.reserved_concurrency

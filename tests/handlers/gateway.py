@@ -48,3 +48,7 @@ def picture(event: dict[str, Any], context: Any) -> dict[str, Any]:
         "isBase64Encoded": True,
         "cookies": ["session=abc; HttpOnly"],
     }
+
+
+def clock(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return json_response(200, {"epoch_ms": event["requestContext"]["requestTimeEpoch"]})

@@ -27,7 +27,7 @@ ROUTES = {
 
 @pytest.fixture
 def deployed(sandbox):
-    for name in ("echo", "malformed", "fails", "bare", "picture"):
+    for name in ("echo", "malformed", "fails", "bare", "picture", "clock"):
         sandbox.deploy(name, f"tests.handlers.gateway.{name}")
     sandbox.deploy("busy", "tests.handlers.gateway.echo", reserved_concurrency=0)
     return sandbox
@@ -152,3 +152,9 @@ def test_a_port_in_use_is_a_clear_error_and_only_loopback_is_served(deployed):
             LoopbackServer(door, port=port)
     with pytest.raises(ConfigurationError, match="loopback only"):
         LoopbackServer(door, host="0.0.0.0")
+
+
+def test_the_event_carries_the_virtual_clocks_time(deployed):
+    deployed.advance(3600)
+    seen = FrontDoor(deployed.lambdas, {"GET /t": "clock"}).request("GET", "/t").json()
+    assert seen["epoch_ms"] == int(deployed.clock.timestamp() * 1000)

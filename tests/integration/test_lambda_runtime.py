@@ -206,3 +206,21 @@ def test_step_functions_lambda_task_runs_the_local_handler(sandbox):
         time.sleep(0.02)
     assert described["status"] == "SUCCEEDED", described
     assert json.loads(described["output"])["greeting"] == "from a state machine"
+
+
+def test_spread_routing_visits_every_idle_environment_in_turn(sandbox):
+    sandbox.deploy("spread", "tests.handlers.lifecycle.handler", provisioned_concurrency=3, routing="spread")
+    environments = [sandbox.lambdas.invoke("spread", {}).report.environment_id for _ in range(6)]
+    assert len(set(environments)) == 3
+    assert environments[:3] == environments[3:]
+
+
+def test_warmest_routing_keeps_to_one_environment_in_sequence(sandbox):
+    sandbox.deploy("warmest", "tests.handlers.lifecycle.handler", provisioned_concurrency=3)
+    environments = {sandbox.lambdas.invoke("warmest", {}).report.environment_id for _ in range(6)}
+    assert len(environments) == 1
+
+
+def test_an_unknown_routing_is_refused(sandbox):
+    with pytest.raises(ConfigurationError, match="routing must be 'warmest' or 'spread'"):
+        sandbox.deploy("bad", "tests.handlers.lifecycle.handler", routing="random")

@@ -200,6 +200,7 @@ class FrontDoor:
             "is_base64_encoded": is_base64,
             "region": self.runtime.region,
             "account_id": self.runtime.account_id,
+            "request_time": self.runtime.clock.now(),  # requestTimeEpoch / timeEpoch: virtual time
         }
         if self.payload_format == "1.0":
             return api_gateway_rest_event(method, path, resource=match.route.path, **common)
