@@ -30,6 +30,7 @@ INTERACTIVE_NOTEBOOKS = {
     "01-faas.ipynb": "{value} concurrent requests",
     "02-api-crud.ipynb": "{value:g} million requests a month",
     "03-cold-starts.ipynb": "{value} requests per minute",
+    "04-state.ipynb": "cache TTL {value:g} s over",
     "05-event-driven.ipynb": "{value},000 uploads a month: $",
     "06-choreography.ipynb": "{value} steps: ",
     "07-pubsub.ipynb": "order total {value} USD",

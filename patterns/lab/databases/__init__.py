@@ -7,6 +7,7 @@
 
 from patterns.lab.databases.pgbouncer import LabPgBouncer, PoolerUnavailableError, pgbouncer, pgbouncer_binary
 from patterns.lab.databases.postgres import (
+    APP_USER,
     TOO_MANY_CLIENTS,
     LabPostgres,
     is_too_many_clients,
@@ -14,6 +15,7 @@ from patterns.lab.databases.postgres import (
 )
 
 __all__ = [
+    "APP_USER",
     "TOO_MANY_CLIENTS",
     "LabPgBouncer",
     "LabPostgres",

@@ -1,8 +1,10 @@
 """PgBouncer in front of the lab's PostgreSQL: the stand-in for RDS Proxy.
 
-Many short-lived clients (one per Lambda execution environment) connect to the pooler, which shares a
-few server connections among them (``pool_mode = transaction``: a server connection is a client's only
-for the length of a transaction). PgBouncer is Debian's package (``make test`` installs it); where it is
+Many short-lived clients (a Lambda invocation each) connect to the pooler, which shares a few server
+connections among them: a server connection is a client's for as long as it stays connected
+(``pool_mode = session``: transaction pooling would break the unnamed prepared statements pg8000 and
+most drivers use, and this PgBouncer, 1.18, cannot track them), and a client that finds every server
+connection busy waits for one instead of being refused. PgBouncer is Debian's package (``make test`` installs it); where it is
 missing, :func:`pgbouncer` raises :class:`PoolerUnavailableError` with the command that installs it. It
 listens on 127.0.0.1 only, on a free port.
 """
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from patterns.lab.databases.postgres import LabPostgres
+from patterns.lab.databases.postgres import APP_USER, LabPostgres
 from patterns.lab.exceptions import LabError
 
 __all__ = ["LabPgBouncer", "PoolerUnavailableError", "pgbouncer", "pgbouncer_binary"]
@@ -54,7 +56,7 @@ class LabPgBouncer:
         import pg8000.native
 
         return pg8000.native.Connection(
-            "postgres", host="127.0.0.1", port=self.port, database=_DATABASE, **options
+            APP_USER, host="127.0.0.1", port=self.port, database=_DATABASE, **options
         )
 
 
@@ -73,20 +75,20 @@ def pgbouncer(server: LabPostgres, *, pool_size: int) -> Iterator[LabPgBouncer]:
             "PgBouncer is not installed here; install it with `sudo apt-get install pgbouncer` "
             "(Debian, Ubuntu) to run the pooled variant"
         )
-    if not 1 <= pool_size < server.max_connections:
+    if not 1 <= pool_size <= server.max_connections:
         raise LabError(
-            f"pool_size must be 1 to {server.max_connections - 1} (the server's slots), got {pool_size}"
+            f"pool_size must be 1 to {server.max_connections} (the server's slots), got {pool_size}"
         )
     folder = Path(tempfile.mkdtemp(prefix="lab-pgbouncer-"))
     port = _free_port()
-    (folder / "users.txt").write_text('"postgres" ""\n')
+    (folder / "users.txt").write_text(f'"{APP_USER}" ""\n')
     (folder / "pgbouncer.ini").write_text(
         "[databases]\n"
-        f"{_DATABASE} = host={server.directory} port=5432 dbname=postgres user=postgres\n"
+        f"{_DATABASE} = host={server.directory} port=5432 dbname=postgres user={APP_USER}\n"
         "[pgbouncer]\n"
         f"listen_addr = 127.0.0.1\nlisten_port = {port}\nunix_socket_dir =\n"
         f"auth_type = trust\nauth_file = {folder / 'users.txt'}\n"
-        f"pool_mode = transaction\ndefault_pool_size = {pool_size}\nmax_db_connections = {pool_size}\n"
+        f"pool_mode = session\ndefault_pool_size = {pool_size}\nmax_db_connections = {pool_size}\n"
         "max_client_conn = 1000\nserver_login_retry = 1\nquery_wait_timeout = 30\n"
         "ignore_startup_parameters = extra_float_digits\n"
     )
