@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
+from matplotlib.figure import Figure
 
 from patterns.cold_starts import traffic
 from patterns.cold_starts.handlers import quote_event
@@ -38,6 +39,7 @@ from patterns.cold_starts.simulator import (
     simulate,
 )
 from patterns.lab import display, pricing
+from patterns.lab.capabilities import Capability
 from patterns.lab.display import COLD_COLOUR, WARM_COLOUR
 from patterns.lab.lambda_runtime import InvocationReport
 from patterns.lab.resources import ensure_table
@@ -45,6 +47,7 @@ from patterns.lab.sandbox import Sandbox
 
 __all__ = [
     "DAY_S",
+    "DEMO_NEEDS",
     "QUOTES_TABLE",
     "SHAPES",
     "ColdStartCost",
@@ -67,6 +70,9 @@ __all__ = [
     "variant_named",
     "warmer_against_a_burst",
 ]
+
+# What the demonstration checks with `sandbox.unavailable`; the README's backend table is tested against it.
+DEMO_NEEDS: tuple[Capability, ...] = ()
 
 QUOTES_TABLE = "cold-starts-quotes"
 DAY_S = 86_400.0
@@ -183,11 +189,10 @@ def published_lines() -> list[str]:
 
 
 # --- plots of the measurements -----------------------------------------------------------------
-def plot_measurement(measurement: ColdStartMeasurement, *, size: tuple[float, float] = (11.0, 4.0)) -> Any:
+def plot_measurement(measurement: ColdStartMeasurement, *, size: tuple[float, float] = (11.0, 4.6)) -> Figure:
     """Two panels: each variant's median cold start split into its phases, with the published
-    hello-world figures as lines; and every cold start beside every warm request (log scale)."""
-    from matplotlib.figure import Figure
-
+    hello-world figures as lines; and every cold start beside every warm request (log scale). One
+    legend for both, below them."""
     figure = Figure(figsize=size, layout="constrained")
     phases_axes, spread_axes = figure.subplots(1, 2, width_ratios=[1.1, 1.0])
     names = [measured.variant.name for measured in measurement.variants]
@@ -204,9 +209,8 @@ def plot_measurement(measurement: ColdStartMeasurement, *, size: tuple[float, fl
     ):
         high = published[key][1]
         phases_axes.axhline(high, color="black", linestyle=style, linewidth=1, label=f"{text} {high:g} ms")
-    phases_axes.set_xticks(positions, names, rotation=15)
+    display.category_ticks(phases_axes, positions.tolist(), names, width_in=0.4 * size[0])
     phases_axes.set(ylabel="milliseconds (median)", title="cold start, by phase (measured on this machine)")
-    phases_axes.legend(fontsize="x-small", loc="upper right")
     rng = np.random.default_rng(0)
     for index, measured in enumerate(measurement.variants):
         for values, colour, offset, label in (
@@ -223,9 +227,13 @@ def plot_measurement(measurement: ColdStartMeasurement, *, size: tuple[float, fl
                 label=label if index == 0 else None,
             )
     spread_axes.set_yscale("log")
-    spread_axes.set_xticks(positions, names, rotation=15)
+    display.category_ticks(spread_axes, positions.tolist(), names, width_in=0.4 * size[0])
     spread_axes.set(ylabel="milliseconds (log scale)", title="every cold start and warm request")
-    spread_axes.legend(fontsize="x-small", loc="center right")
+    handles, labels = phases_axes.get_legend_handles_labels()
+    more_handles, more_labels = spread_axes.get_legend_handles_labels()
+    figure.legend(
+        handles + more_handles, labels + more_labels, loc="outside lower center", ncols=3, fontsize="x-small"
+    )
     figure.suptitle(measurement.label(), fontsize="small")
     return figure
 
@@ -344,39 +352,37 @@ def warmer_against_a_burst(
     return simulate_policies(arrivals, policies, cold_start_s=cold_start_s, duration_s=burst_at_s + 200.0)
 
 
-def plot_policy_outcomes(results: Sequence[SimulationResult], *, title: str = "") -> Any:
+def plot_policy_outcomes(results: Sequence[SimulationResult], *, title: str = "") -> Figure:
     """Bars per policy: the share of requests that started cold, and what the span cost."""
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(10.0, 3.2), layout="constrained")
+    figure = Figure(figsize=(10.0, 3.4), layout="constrained")
     cold_axes, cost_axes = figure.subplots(1, 2)
-    labels = [result.policy.label for result in results]
-    cold_axes.bar(labels, [100 * result.cold_start_fraction for result in results], color=COLD_COLOUR)
+    positions = list(range(len(results)))
+    cold_axes.bar(positions, [100 * result.cold_start_fraction for result in results], color=COLD_COLOUR)
     cold_axes.set(ylabel="% of requests", title="cold starts")
-    cost_axes.bar(labels, [result.cost.total for result in results], color=WARM_COLOUR)
+    cost_axes.bar(positions, [result.cost.total for result in results], color=WARM_COLOUR)
     cost_axes.set(ylabel="USD", title="cost of the span (pricing module, x86_64)")
     for axes in (cold_axes, cost_axes):
-        axes.tick_params(axis="x", labelsize="small", rotation=12)
+        display.category_ticks(axes, positions, [result.policy.label for result in results], width_in=4.0)
     figure.suptitle(title, fontsize="medium")
     return figure
 
 
 def plot_live_environments(
     results: Sequence[SimulationResult], arrivals: npt.NDArray[np.float64], *, window_s: float = 3600.0
-) -> Any:
+) -> Figure:
     """Live environments per policy over the first ``window_s`` seconds, above the arrivals per minute."""
-    from matplotlib.figure import Figure
-
     figure = Figure(figsize=(10.0, 3.6), layout="constrained")
     live_axes, load_axes = figure.subplots(2, 1, sharex=True, height_ratios=[2, 1])
     times = np.linspace(0.0, window_s, 2000)
     for result in results:
         live_axes.step(times / 60, result.instances_at(times), where="post", label=result.policy.label)
     live_axes.set(ylabel="live environments", title=f"the first {window_s / 3600:g} hour(s)")
-    live_axes.legend(fontsize="x-small", loc="upper right")
+    live_axes.legend(fontsize="x-small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    display.count_axis(live_axes.yaxis)
     shown = arrivals[arrivals < window_s]
     load_axes.hist(shown / 60, bins=np.arange(0, window_s / 60 + 1), color="grey")
     load_axes.set(xlabel="minute", ylabel="requests / min")
+    display.count_axis(load_axes.yaxis)
     return figure
 
 

@@ -1,9 +1,8 @@
 """Published cold-start observations, as one dated, sourced table, to show beside what this machine measured.
 
-The figures come from the course's reference sheet (``shared/REFERENCE.md``, gathered 2026-09), which
-took them from the sources named in each row. They were observed on AWS (or, for the boto3 rows, on a
-2-core machine like the course's), not here: the notebook and demo label them "published" and the
-measurements "measured on this machine".
+The figures were gathered in 2026-09 from the sources named in each row. They were observed on AWS
+(or, for the boto3 rows, on a 2-core machine like the course's), not here: the notebook and demo label
+them "published" and the measurements "measured on this machine".
 """
 
 from __future__ import annotations
@@ -69,7 +68,7 @@ PUBLISHED: Final[tuple[PublishedFigure, ...]] = (
         130.0,
         330.0,
         "ms",
-        "course reference sheet (shared/REFERENCE.md), measured on a 2-core machine",
+        "measured by the course's authors on a 2-core machine (not on AWS)",
     ),
     PublishedFigure(
         "first_client",
@@ -77,7 +76,7 @@ PUBLISHED: Final[tuple[PublishedFigure, ...]] = (
         50.0,
         140.0,
         "ms",
-        "course reference sheet (shared/REFERENCE.md), measured on a 2-core machine",
+        "measured by the course's authors on a 2-core machine (not on AWS)",
     ),
     PublishedFigure(
         "cold_start_share",

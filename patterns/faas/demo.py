@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from patterns.faas.adapters import FaasResources, create_resources
+from patterns.lab.capabilities import Capability
 from patterns.lab.display import table
 from patterns.lab.events import api_gateway_rest_event
 from patterns.lab.http import response_json
@@ -23,6 +24,7 @@ from patterns.lab.sandbox import Sandbox
 
 __all__ = [
     "BAD_REQUESTS",
+    "DEMO_NEEDS",
     "SINGLE_PURPOSE",
     "WORKLOAD",
     "DeploymentComparison",
@@ -36,6 +38,9 @@ __all__ = [
     "run_requests",
     "welcome_messages",
 ]
+
+# What the demonstration checks with `sandbox.unavailable`; the README's backend table is tested against it.
+DEMO_NEEDS: tuple[Capability, ...] = ()
 
 UserStoreKind = Literal["conditional-write", "check-then-put"]
 

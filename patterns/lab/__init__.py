@@ -5,6 +5,8 @@
 * :mod:`patterns.lab.pricing` - the dated, sourced price table and cost functions.
 * :mod:`patterns.lab.events` - event builders shaped like the real AWS events.
 * :mod:`patterns.lab.sources` - event sources (SQS, streams, EventBridge, schedules) driving handlers.
+* :mod:`patterns.lab.races` - :func:`~patterns.lab.races.hold_reads` holds concurrent requests between
+  their read and their write, so a race (idempotency, counters, check-then-act) happens every time.
 """
 
 from patterns.lab.capabilities import Capability

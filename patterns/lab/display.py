@@ -3,6 +3,22 @@
 They only present what the code measured. Figures are standalone :class:`matplotlib.figure.Figure`
 objects (not kept by ``pyplot``), so a notebook shows one with ``display(figure)`` or by ending a cell
 with it, and it is shown exactly once, also inside an ``ipywidgets`` Output.
+
+The convention every function that draws a figure follows (here or in a pattern's ``demo.py``):
+
+* it returns a new ``Figure(layout="constrained")`` and says so in its annotation, ``-> Figure``;
+  ``tests/e2e/test_figures.py`` finds every such function in ``patterns/`` by that annotation and fails
+  until its ``EXAMPLES`` maps ``"patterns.<package>.demo:<function>"`` to a function drawing it from
+  small inputs the way the notebook does (it may take the ``sandbox`` fixture for a small real run);
+* an axis that counts things (invocations, cold starts, requests) is marked with
+  :func:`count_axis`, which gives it integer ticks; :func:`bar_chart` of integer values does it itself;
+* category labels that could run into each other go through :func:`category_ticks` (wrapped to the
+  room each bar has, rotated if a word alone is too long); legends stand beside the axes
+  (``loc="upper left", bbox_to_anchor=(1.01, 1.0)``) or where they cover no data.
+
+The figure test draws every example with the Agg backend and fails when tick labels overlap each other,
+any text falls outside the figure, a legend covers bars, lines or points, or a count axis (marked, or
+labelled like one) has a non-integer tick.
 """
 
 from __future__ import annotations
@@ -10,14 +26,19 @@ from __future__ import annotations
 import dataclasses
 import html
 import json
+import textwrap
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from numbers import Integral
 from typing import Any
 
 from ipywidgets import IntProgress, Layout
+from matplotlib.axis import Axis
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
 from patterns.lab.exceptions import LabError
 from patterns.lab.lambda_runtime import InvocationReport
@@ -30,8 +51,12 @@ __all__ = [
     "Table",
     "bar_chart",
     "bar_chart_of_rows",
+    "category_ticks",
+    "count_axis",
+    "fit_labels",
     "format_cell",
     "gantt",
+    "is_count_axis",
     "plot_report_durations",
     "rows_to_series",
     "table",
@@ -39,6 +64,54 @@ __all__ = [
 
 COLD_COLOUR = "#1f77b4"
 WARM_COLOUR = "#ff7f0e"
+# Roughly how many characters of a tick label at the default font size fit in an inch.
+_CHARS_PER_INCH = 11.0
+_COUNT_AXES: weakref.WeakSet[Axis] = weakref.WeakSet()
+
+
+def count_axis(axis: Axis) -> Axis:
+    """Mark ``axis`` (``axes.yaxis``, say) as counting things: integer ticks only. Returns the axis.
+
+    Call it after ``set_xscale``/``set_yscale`` (a new scale replaces the locator).
+    """
+    axis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
+    _COUNT_AXES.add(axis)
+    return axis
+
+
+def is_count_axis(axis: Axis) -> bool:
+    """True when :func:`count_axis` marked ``axis``."""
+    return axis in _COUNT_AXES
+
+
+def fit_labels(labels: Sequence[str], width_in: float) -> tuple[list[str], float]:
+    """``labels`` for categories side by side across ``width_in`` inches, so that they do not run into
+    each other: wrapped at spaces onto lines as wide as each category's room, or, when one word alone is
+    wider than that, left on one line with a rotation of 30 degrees (else 0). See :func:`category_ticks`.
+    """
+    if not labels:
+        return [], 0.0
+    room = max(4, int(width_in * _CHARS_PER_INCH / len(labels)) - 1)
+    wrapped = [
+        textwrap.fill(" ".join(str(label).split()), room, break_long_words=False, break_on_hyphens=False)
+        for label in labels
+    ]
+    if any(len(line) > room for label in wrapped for line in label.splitlines()):
+        return [" ".join(str(label).split()) for label in labels], 30.0
+    return wrapped, 0.0
+
+
+def category_ticks(axes: Any, positions: Sequence[float], labels: Sequence[str], *, width_in: float) -> None:
+    """Put ``labels`` under ``positions`` on ``axes``' x axis, fitted by :func:`fit_labels` to
+    ``width_in`` inches (the axes' width), rotated about their right end when they must be."""
+    fitted, rotation = fit_labels(labels, width_in)
+    axes.set_xticks(
+        list(positions),
+        fitted,
+        rotation=rotation,
+        ha="right" if rotation else "center",
+        rotation_mode="anchor" if rotation else "default",
+    )
 
 
 def _value(row: Any, path: str) -> Any:
@@ -163,10 +236,13 @@ def bar_chart(
     ylabel: str = "",
     reference: tuple[float, str] | None = None,
     size: tuple[float, float] = (7.0, 3.5),
+    counts: bool | None = None,
 ) -> Figure:
     """Grouped bars: one colour per series, one group per label (default labels ``1..n``).
 
-    ``reference`` draws a dashed horizontal line at a value, with a legend label.
+    ``reference`` draws a dashed horizontal line at a value, with a legend label. ``counts`` gives the
+    value axis integer ticks (default: when every value is an integer type). Long labels are wrapped or
+    rotated by :func:`fit_labels`.
     """
     if not series:
         raise LabError("bar_chart() needs at least one series, got none")
@@ -183,8 +259,12 @@ def bar_chart(
         axes.bar(offsets, list(values), width=width, label=name)
     if reference is not None:
         axes.axhline(reference[0], color="black", linestyle="--", linewidth=1, label=reference[1])
-    axes.set_xticks(range(count), names)
+    category_ticks(axes, range(count), names, width_in=0.75 * size[0])
     axes.set(title=title, xlabel=xlabel, ylabel=ylabel)
+    if counts is None:
+        counts = all(isinstance(value, Integral) for values in series.values() for value in values)
+    if counts:
+        count_axis(axes.yaxis)
     axes.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return figure
 
@@ -217,6 +297,7 @@ def plot_report_durations(
     ]
     axes.legend(handles=legend, fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
     axes.set(title=title, xlabel="invocation", ylabel="milliseconds")
+    count_axis(axes.xaxis)
     return figure
 
 

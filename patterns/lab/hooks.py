@@ -7,8 +7,12 @@
   each request atomically, so concurrent execution environments see AWS's guarantees.
 * moto's own pushes to Lambda (SNS subscriptions, S3 notifications) and EventBridge rules with Lambda
   targets (which moto does not deliver) are routed to the runtime by patching the three moto functions
-  that do the delivery. They exist in moto 5.x; :func:`check_moto_seams` fails loudly if an upgrade
-  moves them.
+  that do the delivery (SNS's through :mod:`patterns.lab.sns_delivery`, which adds SNS's retries and
+  subscription redrive; EventBridge's through :mod:`patterns.lab.event_targets`, which adds the
+  target's retry policy and dead-letter queue). They exist in moto 5.x; :func:`check_moto_seams` fails
+  loudly if an upgrade moves them.
+* moto's ``StartReplay`` replays a whole archive to every rule: the lab replays only the requested
+  time window, to the rules in ``Destination.FilterArns`` (:func:`patterns.lab.event_targets.replay_window`).
 """
 
 from __future__ import annotations
@@ -26,8 +30,11 @@ from botocore.awsrequest import AWSResponse
 from botocore.handlers import BUILTIN_HANDLERS
 from botocore.response import StreamingBody
 
+from patterns.lab.event_targets import deliver as deliver_to_target
+from patterns.lab.event_targets import replay_window
 from patterns.lab.events import s3_object_key_in_event, sns_record
 from patterns.lab.exceptions import FunctionNotDeployedError, TooManyRequestsError
+from patterns.lab.sns_delivery import deliver_to_lambda
 
 if TYPE_CHECKING:
     from patterns.lab.lambda_runtime import LocalLambdaRuntime
@@ -123,7 +130,14 @@ def _sns_publish(original: Callable[..., None]) -> Callable[..., None]:
             message_attributes={name: _publish_attribute(value) for name, value in attributes.items()},
             subscription_arn=subscription.arn,
         )
-        runtime.invoke_async(subscription.endpoint, {"Records": [record]})
+        deliver_to_lambda(  # SNS's retry policy and subscription redrive, on the clock
+            runtime,
+            message_id=message_id,
+            subscription_arn=subscription.arn,
+            function=subscription.endpoint,
+            event={"Records": [record]},
+            redrive_policy=subscription.attributes.get("RedrivePolicy"),
+        )
 
     return publish
 
@@ -185,9 +199,16 @@ def _events_send(original: Callable[..., None]) -> Callable[..., None]:
                     event=event,  # type: ignore[arg-type]
                 )
                 event = rendered if isinstance(rendered, dict) else {"value": rendered}
-            runtime.invoke_async(target["Arn"], event)
+            deliver_to_target(runtime, rule.arn, target, event)  # its RetryPolicy and DeadLetterConfig
 
     return send_to_targets
+
+
+def _replay_window(_original: Callable[..., None]) -> Callable[..., None]:
+    def replay_events(replay: Any, archive: Any) -> None:  # moto replays the whole archive to every rule
+        replay_window(replay, archive)
+
+    return replay_events
 
 
 _request_lock = threading.RLock()
@@ -216,6 +237,7 @@ def _seams() -> list[tuple[Any, str, Callable[[Callable[..., Any]], Callable[...
         (moto.sns.models.Subscription, "publish", _sns_publish),
         (moto.s3.notifications, "_invoke_awslambda", _s3_invoke),
         (moto.events.models.Rule, "send_to_targets", _events_send),
+        (moto.events.models.Replay, "replay_events", _replay_window),
     ]
 
 

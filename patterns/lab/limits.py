@@ -18,16 +18,20 @@ __all__ = [
     "ASYNC_RETRY_DELAYS_S",
     "AS_OF",
     "DYNAMODB_STREAMS_GET_RECORDS_MAX",
+    "DYNAMODB_STREAMS_POLLS_PER_S",
+    "DYNAMODB_STREAM_RETENTION_S",
     "EVENTBRIDGE_LAB_RETRY_BASE_DELAY_S",
     "EVENTBRIDGE_LAB_RETRY_MAX_DELAY_S",
     "EVENTBRIDGE_PUT_EVENTS_MAX_ENTRIES",
     "EVENTBRIDGE_TARGET_MAX_EVENT_AGE_DEFAULT_S",
     "EVENTBRIDGE_TARGET_MAX_EVENT_AGE_MIN_S",
     "EVENTBRIDGE_TARGET_MAX_RETRY_ATTEMPTS_DEFAULT",
-    "DYNAMODB_STREAM_RETENTION_S",
     "IDLE_EXPIRY_DEFAULT_S",
     "INIT_TIMEOUT_S",
     "KINESIS_GET_RECORDS_MAX",
+    "KINESIS_SHARD_READ_BYTES_PER_S",
+    "KINESIS_SHARD_WRITE_BYTES_PER_S",
+    "KINESIS_SHARD_WRITE_RECORDS_PER_S",
     "MEMORY_MAX_MB",
     "MEMORY_MIN_MB",
     "SNS_FIFO_DEDUPLICATION_WINDOW_S",
@@ -38,8 +42,10 @@ __all__ = [
     "SQS_BATCH_SIZE_MAX_STANDARD",
     "SQS_BATCH_WINDOW_MAX_S",
     "SQS_BATCH_WITHOUT_WINDOW_MAX",
+    "SQS_DELAY_MAX_S",
     "SQS_DELETE_BATCH_MAX",
     "SQS_ESM_INITIAL_CONCURRENCY",
+    "SQS_FIFO_DEDUPLICATION_WINDOW_S",
     "SQS_MAXIMUM_CONCURRENCY_MAX",
     "SQS_MAXIMUM_CONCURRENCY_MIN",
     "SQS_MESSAGE_MAX_BYTES",
@@ -51,12 +57,16 @@ __all__ = [
     "STATES_STANDARD_MAX_DURATION_S",
     "STREAM_BATCH_SIZE_DEFAULT",
     "STREAM_BATCH_SIZE_MAX",
+    "STREAM_BATCH_WINDOW_MAX_S",
     "STREAM_LAB_RETRY_ATTEMPTS_WITH_DESTINATION",
     "STREAM_MAX_RETRY_ATTEMPTS_MAX",
+    "STREAM_PARALLELIZATION_FACTOR_MAX",
     "STREAM_RECORD_AGE_MAX_S",
     "STREAM_RECORD_AGE_MIN_S",
     "STREAM_RETRY_BASE_DELAY_S",
     "STREAM_RETRY_MAX_DELAY_S",
+    "STREAM_TUMBLING_STATE_MAX_BYTES",
+    "STREAM_TUMBLING_WINDOW_MAX_S",
     "SYNC_PAYLOAD_BYTES",
     "TIMEOUT_MAX_S",
 ]
@@ -70,13 +80,18 @@ SOURCES: Final = {
     "sqs_scaling": "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html",
     "sqs_quotas": "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html",
     "kinesis_esm": "https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-create.html",
+    "kinesis_windows": "https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-windows.html",
+    "kinesis_parallelization": "https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-parameters.html",
+    "kinesis_quotas": "https://docs.aws.amazon.com/streams/latest/dev/service-sizes-and-limits.html",
     "dynamodb_esm": "https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-params.html",
+    "dynamodb_streams": "https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html",
     "states_quotas": "https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html",
     "states_map": "https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html",
     "apigw_rest": "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html",
     "apigw_http": "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html",
     "sns_retries": "https://docs.aws.amazon.com/sns/latest/dg/sns-message-delivery-retries.html",
     "sns_fifo": "https://docs.aws.amazon.com/sns/latest/dg/fifo-message-dedup.html",
+    "sqs_fifo": "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/using-messagededuplicationid-property.html",
     "eventbridge_retry": "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html",
     "eventbridge_quotas": "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html",
 }
@@ -112,8 +127,10 @@ SQS_BATCH_WITHOUT_WINDOW_MAX: Final = 10  # a batch size above this needs a wind
 
 SQS_RECEIVE_MAX_MESSAGES: Final = 10  # MaxNumberOfMessages of one ReceiveMessage call
 SQS_DELETE_BATCH_MAX: Final = 10  # entries of one DeleteMessageBatch / ChangeMessageVisibilityBatch call
+SQS_FIFO_DEDUPLICATION_WINDOW_S: Final = 300  # SOURCES["sqs_fifo"]: a MessageDeduplicationId counts 5 minutes
 SQS_VISIBILITY_TIMEOUT_MAX_S: Final = 43_200  # 12 hours
 SQS_SEND_BATCH_MAX: Final = 10  # entries of one SendMessageBatch call
+SQS_DELAY_MAX_S: Final = 900  # SOURCES["sqs_quotas"]: DelaySeconds (message timer or delay queue) 0-15 minutes
 SQS_MESSAGE_MAX_BYTES: Final = 1_048_576  # a message, and a whole SendMessageBatch (1 MiB since August 2025)
 SQS_MAXIMUM_CONCURRENCY_MIN: Final = 2  # the mapping's MaximumConcurrency (ScalingConfig)
 SQS_MAXIMUM_CONCURRENCY_MAX: Final = 1_000
@@ -126,7 +143,18 @@ STREAM_RECORD_AGE_MIN_S: Final = 60  # MaximumRecordAgeInSeconds: -1 (infinite) 
 STREAM_RECORD_AGE_MAX_S: Final = 604_800
 DYNAMODB_STREAM_RETENTION_S: Final = 86_400  # stream records live 24 hours
 DYNAMODB_STREAMS_GET_RECORDS_MAX: Final = 1_000  # Limit of one GetRecords call
+DYNAMODB_STREAMS_POLLS_PER_S: Final = 4  # SOURCES["dynamodb_streams"]: Lambda polls each shard 4 times a second
+STREAM_BATCH_WINDOW_MAX_S: Final = 300  # SOURCES["dynamodb_esm"]: MaximumBatchingWindowInSeconds 0-300 s
 KINESIS_GET_RECORDS_MAX: Final = 10_000
+# SOURCES["kinesis_quotas"]: a shard takes 1 MiB/s or 1,000 records/s of writes, serves 2 MiB/s of reads.
+KINESIS_SHARD_WRITE_BYTES_PER_S: Final = 1_048_576
+KINESIS_SHARD_WRITE_RECORDS_PER_S: Final = 1_000
+KINESIS_SHARD_READ_BYTES_PER_S: Final = 2_097_152
+# SOURCES["kinesis_parallelization"]: ParallelizationFactor 1-10 concurrent batches per shard;
+# SOURCES["kinesis_windows"]: TumblingWindowInSeconds 0-900, at most 1 MB of state per shard.
+STREAM_PARALLELIZATION_FACTOR_MAX: Final = 10
+STREAM_TUMBLING_WINDOW_MAX_S: Final = 900
+STREAM_TUMBLING_STATE_MAX_BYTES: Final = 1_048_576
 # The lab's own choices (AWS documents neither): a stream mapping with an on-failure destination and no
 # explicit MaximumRetryAttempts retries this many times, and a failed stream batch waits
 # base * 2**(failures - 1) seconds of virtual time, at most the maximum, before the next attempt.

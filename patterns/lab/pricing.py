@@ -36,6 +36,10 @@ __all__ = [
     "dynamodb_write_request_units",
     "eventbridge_cost",
     "gb_seconds",
+    "kinesis_on_demand_billed_bytes",
+    "kinesis_on_demand_cost",
+    "kinesis_provisioned_cost",
+    "kinesis_put_payload_units",
     "lambda_duration_cost",
     "lambda_invocation_cost",
     "lambda_monthly_cost",
@@ -191,6 +195,25 @@ _REST_API_TIER_1_SIZE = _apigateway_row("REST API first price tier size (request
 _s3_row = partial(_row, "S3", "https://aws.amazon.com/s3/pricing/")
 _S3_PUT = _s3_row("Standard PUT, COPY, POST, LIST requests", "0.005", "USD per 1,000", unconfirmed=True)
 _S3_GET = _s3_row("Standard GET, SELECT and other requests", "0.0004", "USD per 1,000", unconfirmed=True)
+# Kinesis Data Streams prices are not in the course's reference sheet either: marked unconfirmed.
+_kinesis_row = partial(_row, "Kinesis Data Streams", "https://aws.amazon.com/kinesis/data-streams/pricing/")
+_KINESIS_SHARD_HOUR = _kinesis_row(
+    "provisioned: shard hours", "0.015", "USD per shard-hour", unconfirmed=True
+)
+_KINESIS_PUT_UNITS = _kinesis_row(
+    "provisioned: PUT payload units", "0.014", "USD per 1M units", unconfirmed=True
+)
+_KINESIS_PUT_UNIT_SIZE = _kinesis_row(
+    "provisioned: payload chunk billed as one PUT payload unit (25 KB)", "25600", "bytes", unconfirmed=True
+)
+_KINESIS_STREAM_HOUR = _kinesis_row(
+    "on-demand: stream hours", "0.04", "USD per stream-hour", unconfirmed=True
+)
+_KINESIS_INGESTED = _kinesis_row("on-demand: data ingested", "0.08", "USD per GB", unconfirmed=True)
+_KINESIS_RETRIEVED = _kinesis_row("on-demand: data retrieved", "0.04", "USD per GB", unconfirmed=True)
+_KINESIS_ON_DEMAND_ROUNDING = _kinesis_row(
+    "on-demand: record size rounded up to", "1024", "bytes", unconfirmed=True
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -561,3 +584,41 @@ def dynamodb_read_request_units(item_bytes: int, *, strongly_consistent: bool = 
     size = _quantity("item_bytes", item_bytes)
     units = max(1, int(_round_up(size, _DYNAMODB_READ_UNIT_SIZE.price) / _DYNAMODB_READ_UNIT_SIZE.price))
     return float(units) if strongly_consistent else units / 2
+
+
+# --- Kinesis Data Streams (unconfirmed prices) --------------------------------------------------
+_BYTES_PER_GB: Final = Decimal(1024**3)
+
+
+def kinesis_put_payload_units(record_bytes: list[int]) -> int:
+    """PUT payload units of writing records of these sizes: one per started 25 KB of each, at least one."""
+    return sum(int(_chunks(size, _KINESIS_PUT_UNIT_SIZE)) for size in record_bytes)
+
+
+def kinesis_provisioned_cost(shard_hours: float, put_payload_units: int) -> float:
+    """A provisioned stream's charge (unconfirmed prices): shard hours plus PUT payload units.
+
+    Extended retention, enhanced fan-out and data transfer are not included; reads by a Lambda mapping
+    (GetRecords) cost nothing extra in provisioned mode.
+    """
+    shards = _quantity("shard_hours", shard_hours) * _KINESIS_SHARD_HOUR.price
+    units = _quantity("put_payload_units", put_payload_units) * _KINESIS_PUT_UNITS.price / _MILLION
+    return _usd(shards + units)
+
+
+def kinesis_on_demand_billed_bytes(record_bytes: list[int]) -> int:
+    """Bytes an on-demand stream bills for records of these sizes: each rounded up to the next 1 KB."""
+    increment = _KINESIS_ON_DEMAND_ROUNDING.price
+    return sum(
+        int(max(increment, _round_up(_quantity("record_bytes", size), increment))) for size in record_bytes
+    )
+
+
+def kinesis_on_demand_cost(stream_hours: float, ingested_bytes: int, retrieved_bytes: int) -> float:
+    """An on-demand stream's charge (unconfirmed prices): stream hours, data in and data out, billed
+    bytes (see :func:`kinesis_on_demand_billed_bytes`). Extended retention and enhanced fan-out are
+    not included."""
+    hours = _quantity("stream_hours", stream_hours) * _KINESIS_STREAM_HOUR.price
+    data_in = _quantity("ingested_bytes", ingested_bytes) / _BYTES_PER_GB * _KINESIS_INGESTED.price
+    data_out = _quantity("retrieved_bytes", retrieved_bytes) / _BYTES_PER_GB * _KINESIS_RETRIEVED.price
+    return _usd(hours + data_in + data_out)

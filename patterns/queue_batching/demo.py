@@ -13,6 +13,7 @@ from typing import Any
 from matplotlib.figure import Figure
 
 from patterns.lab import limits
+from patterns.lab.capabilities import Capability
 from patterns.lab.display import table
 from patterns.lab.sandbox import Sandbox
 from patterns.queue_batching.economics import (
@@ -27,6 +28,7 @@ from patterns.queue_batching.pipeline import Architecture, PipelineConfig, Pipel
 from patterns.queue_batching.service import WorkModel
 
 __all__ = [
+    "DEMO_NEEDS",
     "SWEEP_BATCH_SIZES",
     "compare_failure_handling",
     "cost_rows",
@@ -40,6 +42,9 @@ __all__ = [
     "sweep_windows",
     "window_for",
 ]
+
+# What the demonstration checks with `sandbox.unavailable`; the README's backend table is tested against it.
+DEMO_NEEDS: tuple[Capability, ...] = ()
 
 SWEEP_BATCH_SIZES = (1, 3, 10, 50)
 EXTRAPOLATED_BATCH_SIZES = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000)

@@ -15,6 +15,8 @@ def test_fan_out_runs_against_a_moto_server(moto_server):
     assert out.count("COMPLETE 10/10 chunks done; 200 records") == 4
     assert out.count("duplicates refused 3;") == 2
     assert out.count("PARTIAL  9/10 chunks done, failed chunks [3]; 180 records") == 2
-    assert "atomic counter + done marker           two last finishers together                DynamoDB  1" in out
+    assert (
+        "atomic counter + done marker           two last finishers together                DynamoDB  1" in out
+    )
     assert "speed-up" in out
     assert_skipped(result, Capability.STATE_MACHINE_LAMBDA_TASKS)

@@ -19,8 +19,12 @@ from patterns.lab.display import (
     ProgressBar,
     bar_chart,
     bar_chart_of_rows,
+    category_ticks,
+    count_axis,
+    fit_labels,
     format_cell,
     gantt,
+    is_count_axis,
     plot_report_durations,
     rows_to_series,
     table,
@@ -258,3 +262,57 @@ def test_gantt_says_what_it_cannot_draw():
         gantt([GanttBar("a", 0, 1, "late")], {"ok": "g"})
     with pytest.raises(LabError, match=r"bars on rows \['b'\]"):
         gantt([GanttBar("b", 0, 1, "ok")], {"ok": "g"}, rows=["a"])
+
+
+# --- legibility helpers ------------------------------------------------------------------------
+def test_count_axis_gives_integer_ticks_and_is_remembered() -> None:
+    figure = Figure()
+    axes = figure.add_subplot()
+    axes.bar([1, 2, 3], [0.0, 1.0, 2.0])
+    assert not is_count_axis(axes.yaxis)
+    assert count_axis(axes.yaxis) is axes.yaxis
+    axes.set_ylim(0, 2)
+    assert is_count_axis(axes.yaxis)
+    assert not is_count_axis(axes.xaxis)
+    assert all(float(tick).is_integer() for tick in axes.yaxis.get_majorticklocs())
+
+
+def test_bar_chart_of_ints_counts_and_of_floats_does_not() -> None:
+    counted = bar_chart({"accepted": [1, 3, 2]}).axes[0]
+    measured = bar_chart({"seconds": [1.0, 3.0, 2.0]}).axes[0]
+    forced = bar_chart({"seconds": [1.0, 3.0, 2.0]}, counts=True).axes[0]
+    assert is_count_axis(counted.yaxis)
+    assert not is_count_axis(measured.yaxis)
+    assert is_count_axis(forced.yaxis)
+
+
+def test_report_durations_count_invocations_on_the_x_axis() -> None:
+    (axes,) = plot_report_durations([report(True, 4.0, 3.0), report(False, 1.0)]).axes
+    assert is_count_axis(axes.xaxis)
+
+
+def test_fit_labels_wraps_at_spaces_to_the_room_each_label_has() -> None:
+    labels, rotation = fit_labels(["keep-alive 10 min", "warmer every 5 min x1", "provisioned 10"], 4.0)
+    assert rotation == 0.0
+    assert labels == ["keep-alive 10\nmin", "warmer every\n5 min x1", "provisioned\n10"]
+    assert fit_labels(["a", "b"], 4.0) == (["a", "b"], 0.0)
+    assert fit_labels([], 4.0) == ([], 0.0)
+
+
+def test_fit_labels_rotates_when_a_word_alone_is_too_long() -> None:
+    labels, rotation = fit_labels(["short", "an-unbreakable-label-of-some-length", "x"], 2.0)
+    assert rotation == 30.0
+    assert labels == ["short", "an-unbreakable-label-of-some-length", "x"]
+
+
+def test_category_ticks_sets_the_fitted_labels() -> None:
+    figure = Figure()
+    axes = figure.add_subplot()
+    category_ticks(axes, [0, 1], ["one label", "another label"], width_in=2.0)
+    texts = axes.get_xticklabels()
+    assert [text.get_text() for text in texts] == ["one label", "another\nlabel"]
+    assert {text.get_rotation() for text in texts} == {0.0}
+    category_ticks(axes, [0, 1], ["unbreakable-long-label", "x"], width_in=1.0)
+    texts = axes.get_xticklabels()
+    assert {text.get_rotation() for text in texts} == {30.0}
+    assert {text.get_horizontalalignment() for text in texts} == {"right"}

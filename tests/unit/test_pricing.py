@@ -108,7 +108,11 @@ def test_unconfirmed_rows_are_flagged():
         ("SNS", "payload chunk billed as one publish"),
         ("EventBridge", "payload chunk billed as one event"),
         ("Step Functions", "Express duration (first-tier price, used for all usage)"),
+        ("S3", "Standard PUT, COPY, POST, LIST requests"),
+        ("S3", "Standard GET, SELECT and other requests"),
+        *((r.service, r.item) for r in price_table() if r.service == "Kinesis Data Streams"),
     }
+    assert len([r for r in price_table() if r.service == "Kinesis Data Streams"]) == 7
 
 
 def test_price_table_returns_a_copy_of_frozen_rows():

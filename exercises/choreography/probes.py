@@ -1,0 +1,134 @@
+"""Probes of the choreography exercise: they run in the learner's process, call the learner's code inside
+a fresh AWS sandbox, and return plain JSON data for the grader to check (the checks live elsewhere)."""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from exercises.grader.support import learner_module
+from patterns.choreography.contracts import SCHEMAS, problems_with
+from patterns.lab import aws_sandbox
+from patterns.lab.events import eventbridge_event
+from patterns.lab.races import RaceGate, hold_reads
+from patterns.lab.resources import ensure_queue, ensure_table
+from patterns.lab.sandbox import Backend, Sandbox
+
+TABLE = "fulfilments"
+QUEUE = "emails"
+LEARNER_FILE = "fulfilment.py"
+
+
+def warm_up() -> None:
+    """Load the course code and moto's services once, before any learner code exists (jsonschema too:
+    its import takes over a second, which every test would otherwise pay again)."""
+    problems_with(SCHEMAS["PaymentProcessed"], {})
+    with aws_sandbox(backend=Backend()) as sandbox:
+        _resources()
+        sandbox.deploy("warm", "patterns.choreography.handlers.fulfil_once")
+        sandbox.client("lambda").list_functions()
+
+
+def _resources() -> dict[str, str]:
+    ensure_table(TABLE, hash_key="order_id")
+    return {"TABLE_NAME": TABLE, "EMAIL_QUEUE_URL": ensure_queue(QUEUE).url}
+
+
+def _items(sandbox: Sandbox) -> list[dict[str, Any]]:
+    items = sandbox.client("dynamodb").scan(TableName=TABLE)["Items"]
+    return sorted(({k: next(iter(v.values())) for k, v in item.items()} for item in items), key=str)
+
+
+def _messages(sandbox: Sandbox, queue_url: str) -> list[Any]:
+    sqs, found = sandbox.client("sqs"), []
+    while batch := sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages"):
+        for message in batch:
+            try:
+                found.append(json.loads(message["Body"]))
+            except json.JSONDecodeError:
+                found.append(message["Body"])
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+    return found
+
+
+def _race(gate: RaceGate) -> dict[str, Any]:
+    report = gate.report()
+    return {"rounds": report.rounds, "held": report.held, "stalled": report.stalled}
+
+
+def _event(detail: Any, detail_type: str, event_id: str) -> dict[str, Any]:
+    event = eventbridge_event({}, source="lab.orders", detail_type=detail_type, id=event_id)
+    event["detail"] = json.loads(json.dumps(detail))  # as delivered, even when it is not an object
+    return event
+
+
+def contract(detail: Any, detail_type: str = "PaymentProcessed") -> dict[str, Any]:
+    """Task 1: what payment_processed returns for a delivery of ``detail``, or the problems it raises."""
+    module = learner_module("fulfilment")
+    try:
+        return {"returned": module.payment_processed(_event(detail, detail_type, "evt-1"))}
+    except module.ContractBroken as broken:
+        return {"problems": broken.problems}  # as raised: the grader checks it is a list of str
+
+
+def claim(payments: list[dict[str, Any]], concurrency: int = 1) -> dict[str, Any]:
+    """Task 2: claim_order for each payment in turn, or all at once (each call's reads held until every
+    call has read or finished, so a read-then-write always races and always loses); then the table."""
+    with aws_sandbox(backend=Backend()) as sandbox:
+        module = learner_module("fulfilment")  # init code runs inside the sandbox, as on Lambda
+        _resources()
+        race = None
+        if concurrency > 1:
+            with hold_reads(len(payments)) as gate, ThreadPoolExecutor(len(payments)) as pool:
+                call = gate.participant(lambda payment: module.claim_order(TABLE, dict(payment)))
+                returned = list(pool.map(call, payments))
+            race = _race(gate)
+        else:
+            returned = [module.claim_order(TABLE, dict(payment)) for payment in payments]
+        return {"returned": returned, "items": _items(sandbox), "race": race}
+
+
+def _handler_error(payload: Any) -> str:
+    """``Type: message`` from a Lambda error payload."""
+    if not isinstance(payload, dict):
+        return repr(payload)[:300]
+    return f"{payload.get('errorType')}: {str(payload.get('errorMessage'))[:300]}"
+
+
+def deliver(deliveries: list[dict[str, Any]], concurrency: int = 1) -> dict[str, Any]:
+    """Task 3: deploy ``fulfilment.handler`` as a Lambda function and deliver each event to it (an
+    EventBridge delivery; ``{"detail", "detail_type", "id"}``); with ``concurrency`` > 1 all at once,
+    each delivery's reads held until every delivery has read or finished."""
+    with aws_sandbox(backend=Backend()) as sandbox:
+        learner_module("fulfilment")  # a syntax error shows here, with its line, not inside the runtime
+        environment = _resources()
+        sandbox.deploy("fulfil", "fulfilment.handler", environment=environment, timeout_s=5)
+
+        def send(delivery: dict[str, Any]) -> dict[str, Any]:
+            event = _event(
+                delivery["detail"], delivery.get("detail_type", "PaymentProcessed"), delivery["id"]
+            )
+            result = sandbox.lambdas.invoke("fulfil", event, invocation_type="Event")
+            if not result.ok:
+                if result.payload.get("errorType") == "NotImplementedError":
+                    raise NotImplementedError(result.payload.get("errorMessage"))
+                return {
+                    "error": _handler_error(result.payload),
+                    "error_type": result.payload.get("errorType"),
+                }
+            return {"returned": result.payload}
+
+        race = None
+        if concurrency > 1:
+            with hold_reads(len(deliveries)) as gate, ThreadPoolExecutor(len(deliveries)) as pool:
+                answers = list(pool.map(gate.participant(send), deliveries))
+            race = _race(gate)
+        else:
+            answers = [send(delivery) for delivery in deliveries]
+        return {
+            "answers": answers,
+            "messages": _messages(sandbox, environment["EMAIL_QUEUE_URL"]),
+            "items": _items(sandbox),
+            "race": race,
+        }

@@ -1,0 +1,5 @@
+"""``python -m patterns.choreography``: run the pattern's demonstration."""
+
+from patterns.choreography.demo import main
+
+raise SystemExit(main())
