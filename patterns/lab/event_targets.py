@@ -175,10 +175,10 @@ class TargetRouter:
 
 
 def _send_to_sqs(queue_arn: str, body: str, attributes: dict[str, str]) -> None:
-    from patterns.lab.sandbox import current_sandbox
+    import boto3  # the sandbox's patched environment and session are in force when the clock runs this
 
     parts = queue_arn.split(":")
-    sqs = current_sandbox().client("sqs")
+    sqs = boto3.client("sqs", region_name=parts[3])
     url = sqs.get_queue_url(QueueName=parts[5], QueueOwnerAWSAccountId=parts[4])["QueueUrl"]
     sqs.send_message(
         QueueUrl=url,
