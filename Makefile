@@ -45,7 +45,7 @@ verify: install system-packages
 bench: install
 	@echo "== benchmarks (figures, not assertions) =="
 	$(BIN)/python -m tests.benchmarks.foundation
-	$(BIN)/python -m tests.benchmarks.grader --submissions 10 --jobs 2 --repeat 1
+	$(BIN)/python -m tests.benchmarks.grader --submissions 10 --jobs 2 --repeat 1  # instructor-only: a release leaves this line out
 	# cold starts: simulator speed and agreement with SimFaaS (installed in .venv-simfaas only; cheap modes)
 	$(BIN)/python -m tests.benchmarks.cold_start_speed
 	$(BIN)/python -m tests.benchmarks.cold_start_fidelity --rates 0.5 3 --thresholds 60 --max-time 20000 --replications 3

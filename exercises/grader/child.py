@@ -4,8 +4,10 @@ Protocol: the parent writes a setup line to stdin; this process imports the cour
 it up (no learner code ever runs in it), says it is ready, then takes one submission per line: it
 writes the files into a fresh folder and, for every test, forks a grandchild that lowers its limits,
 sends its output to a size-capped file, imports the learner's code through the probe, and returns the
-probe's result as strict JSON on a pipe. This process writes one JSON line per test to stdout, then
-kills whatever the submission left running and deletes its files before taking the next.
+probe's result as strict JSON on a pipe. Up to ``PARALLEL_TESTS`` tests run at once, each in a process
+group of its own; what a finished test left running is killed at once. This process writes one JSON
+line per test to stdout, in the tests' order, then kills whatever the submission left running and
+deletes its files before taking the next.
 Nothing here decides a score: the parent checks every returned value against the tests it alone
 holds, so whatever the learner's code does to this process can only change the data it returns.
 """
@@ -25,10 +27,16 @@ import signal
 import sys
 import time
 import traceback
+from dataclasses import dataclass, field
 from typing import Any
 
 MAX_RESULT_BYTES = 1_000_000
+# Tests of one submission run at once, each in its own forked process (a job may ask for fewer).
+PARALLEL_TESTS = max(1, min(4, os.cpu_count() or 1))
 OUTPUT_TAIL_BYTES = 4_000
+_submission = (
+    "/nonexistent"  # the submission folder, set in each test's process before the learner's code runs
+)
 
 
 def _strict_json(value: Any, path: str = "result") -> Any:
@@ -41,7 +49,7 @@ def _strict_json(value: Any, path: str = "result") -> Any:
         if not math.isfinite(value):
             raise TypeError(f"{path} is {value}, which JSON cannot carry")
         return value
-    if type(value) in (list, tuple):
+    if type(value) is list:
         return [_strict_json(item, f"{path}[{i}]") for i, item in enumerate(value)]
     if type(value) is dict:
         out = {}
@@ -50,9 +58,12 @@ def _strict_json(value: Any, path: str = "result") -> Any:
                 raise TypeError(f"{path} has a key of type {type(key).__name__}; keys must be strings")
             out[key] = _strict_json(item, f"{path}[{key!r}]")
         return out
+    kind = type(value)
+    name = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
+    imitates = next((t.__name__ for t in (bool, int, float, str, list, dict) if isinstance(value, t)), None)
+    like = f" (it imitates a {imitates}, but is not one)" if imitates else ""
     raise TypeError(
-        f"{path} is a {type(value).__module__}.{type(value).__qualname__}, not plain JSON data "
-        "(dict, list, str, int, float, bool or None)"
+        f"{path} is a {name}{like}, not plain JSON data (dict, list, str, int, float, bool or None)"
     )
 
 
@@ -70,6 +81,8 @@ def _run_test(
     probes: Any, test: dict[str, Any], limits: dict[str, Any], log_path: str, write_fd: int
 ) -> None:
     """In the grandchild: lower limits, redirect output, run the probe, write the result, exit."""
+    global _submission
+    _submission = os.path.realpath(os.getcwd())
     memory = int(limits["memory_mb"]) * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     cpu = math.ceil(float(test["timeout_s"])) + 1
@@ -106,12 +119,25 @@ def _run_test(
         os._exit(0)
 
 
+def _learner_frame(error: BaseException) -> traceback.FrameSummary | None:
+    """The last frame of the traceback (or of the exceptions it was raised from or during) that runs
+    the learner's own code: a file in the submission folder (this process's working directory)."""
+    submission = _submission + os.sep
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        frames = traceback.extract_tb(current.__traceback__)
+        mine = [f for f in frames if os.path.realpath(f.filename).startswith(submission)]
+        if mine:
+            return mine[-1]
+        current = current.__cause__ or current.__context__
+    return None
+
+
 def _describe(error: BaseException) -> dict[str, Any]:
     frames = traceback.extract_tb(error.__traceback__)
-    learner_frames = [
-        f for f in frames if "/exercises/grader/" not in f.filename and "probes" not in f.filename
-    ]
-    where = learner_frames[-1] if learner_frames else (frames[-1] if frames else None)
+    where = _learner_frame(error) or (frames[-1] if frames else None)
     location = f"{os.path.basename(where.filename)}, line {where.lineno}" if where else ""
     if isinstance(error, SyntaxError):
         location = f"{os.path.basename(error.filename or '?')}, line {error.lineno}"
@@ -131,35 +157,62 @@ def _tail(path: str) -> str:
         return ""
 
 
-def _collect(pid: int, read_fd: int, timeout_s: float) -> tuple[bytes, int | None, bool]:
-    """Read the grandchild's result until it exits or its time is up; return (data, status, timed out)."""
-    deadline = time.monotonic() + timeout_s
-    chunks: list[bytes] = []
-    received = 0
-    open_pipe = True
-    while True:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-            return b"".join(chunks), None, True
-        if open_pipe:
-            ready, _, _ = select.select([read_fd], [], [], min(remaining, 0.05))
-            if ready:
-                chunk = os.read(read_fd, 65536)
-                if chunk and received < MAX_RESULT_BYTES:
-                    chunks.append(chunk)
-                    received += len(chunk)
-                elif not chunk:
-                    open_pipe = False
-        else:
-            time.sleep(min(remaining, 0.005))
-        done, status = os.waitpid(pid, os.WNOHANG)
+@dataclass
+class _Running:
+    """A test's process while it runs: its result pipe, what came through it, and its deadline."""
+
+    index: int
+    test: dict[str, Any]
+    pid: int
+    read_fd: int
+    log_path: str
+    started: float
+    deadline: float
+    chunks: list[bytes] = field(default_factory=list)
+    received: int = 0
+    open_pipe: bool = True
+
+    def read(self) -> None:
+        """Take what the pipe holds now (never blocks: a process the test started may hold it open)."""
+        while self.open_pipe:
+            try:
+                chunk = os.read(self.read_fd, 65536)
+            except BlockingIOError:
+                return
+            if not chunk:
+                self.open_pipe = False
+            elif self.received < MAX_RESULT_BYTES:
+                self.chunks.append(chunk)
+                self.received += len(chunk)
+
+    def finished(self) -> tuple[int | None, bool] | None:
+        """(exit status, timed out) once the process is gone (killed if its time is up), else None."""
+        try:
+            done, status = os.waitpid(self.pid, os.WNOHANG)
+        except ChildProcessError:  # reaped elsewhere: what it wrote is all there is
+            self.read()
+            return None, False
         if done:
-            while open_pipe and (chunk := os.read(read_fd, 65536)) and received < MAX_RESULT_BYTES:
-                chunks.append(chunk)
-                received += len(chunk)
-            return b"".join(chunks), status, False
+            self.read()
+            return status, False
+        if time.monotonic() >= self.deadline:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+            return None, True
+        return None
+
+
+def _wait_for_any(running: list[_Running]) -> None:
+    """Sleep until a result pipe has data or closes, or the nearest deadline, at most 50 ms."""
+    fds = [r.read_fd for r in running if r.open_pipe]
+    pause = max(0.0, min(min(r.deadline for r in running) - time.monotonic(), 0.05))
+    if fds:
+        ready, _, _ = select.select(fds, [], [], pause)
+        for r in running:
+            if r.read_fd in ready:
+                r.read()
+    else:
+        time.sleep(min(pause, 0.005))
 
 
 def _verdict(
@@ -172,7 +225,8 @@ def _verdict(
             return {"status": "returned", **json.loads(data)}
         except json.JSONDecodeError:
             return {"status": "crashed", "message": "returned a result that was cut off or garbled"}
-    assert status is not None
+    if status is None:
+        return {"status": "crashed", "message": "the process ended without returning a result"}
     if os.WIFSIGNALED(status):
         signal_number = os.WTERMSIG(status)
         reasons: dict[int, str] = {
@@ -190,24 +244,29 @@ def _verdict(
     }
 
 
-def _kill_leftovers(pgid: int) -> None:
-    """Kill whatever the test left running: its process group and, in a private PID namespace
-    (bubblewrap), every process but this one and its ancestors."""
+def _process_group(pid: str) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return int(stat.read().rsplit(b")", 1)[1].split()[2])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _kill_leftovers(pgid: int, running: set[int]) -> None:
+    """Kill whatever a finished test left running: its process group and, in a private PID namespace
+    (bubblewrap), every process but this one, its ancestors and the process groups of the tests
+    still running (each test runs in a process group of its own)."""
     with contextlib.suppress(OSError):
         os.killpg(pgid, signal.SIGKILL)
     if os.getpid() > 10:  # not in a PID namespace of our own: only the process group is ours to kill
         return
-    keep = {os.getpid(), os.getppid(), 1}
+    keep = {os.getpid(), os.getppid(), 1, *running}
     for entry in os.listdir("/proc"):
-        if entry.isdigit() and int(entry) not in keep:
+        if entry.isdigit() and int(entry) not in keep and _process_group(entry) not in running:
             with contextlib.suppress(OSError):
                 os.kill(int(entry), signal.SIGKILL)
-    while True:
-        try:
-            if os.waitpid(-1, os.WNOHANG) == (0, 0):
-                return
-        except ChildProcessError:
-            return
+            with contextlib.suppress(OSError):  # reap it if it is ours (never waitpid(-1): tests still run)
+                os.waitpid(int(entry), os.WNOHANG)
 
 
 def _not_dumpable() -> None:
@@ -234,6 +293,48 @@ def _clean(path: str, scratch_root: str) -> None:
                 os.remove(target)
 
 
+def _fits_in_memory(memory_mb: int) -> int:
+    """How many tests may run at once if each used its whole memory limit (at least one)."""
+    try:
+        available = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return 1
+    return max(1, available // (memory_mb * 1024 * 1024))
+
+
+def _start(
+    probes: Any,
+    index: int,
+    test: dict[str, Any],
+    *,
+    limits: dict[str, Any],
+    folder: str,
+    submission: str,
+    running: list[_Running],
+) -> _Running:
+    """Fork the process that runs one test, in a process group of its own."""
+    read_fd, write_fd = os.pipe()
+    log_path = os.path.join(folder, f"output-{index}.log")
+    started = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:
+        os.setpgid(0, 0)
+        os.close(read_fd)
+        for other in running:  # another test's result is not this test's to read
+            os.close(other.read_fd)
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)  # the next job's files must never be readable here
+        os.chdir(submission)
+        sys.path.insert(0, submission)
+        _run_test(probes, test, limits, log_path, write_fd)
+    with contextlib.suppress(OSError):  # here too: a sweep must never see it in this process's group
+        os.setpgid(pid, pid)
+    os.close(write_fd)
+    os.set_blocking(read_fd, False)
+    deadline = time.monotonic() + float(test["timeout_s"])
+    return _Running(index, test, pid, read_fd, log_path, started, deadline)
+
+
 def _run_job(probes: Any, job: dict[str, Any], scratch_root: str, out: Any) -> None:
     folder = os.path.join(scratch_root, f"job-{job['job']}")
     submission = os.path.join(folder, "submission")
@@ -244,29 +345,50 @@ def _run_job(probes: Any, job: dict[str, Any], scratch_root: str, out: Any) -> N
         with open(os.path.join(submission, name), "w", encoding="utf-8") as handle:
             handle.write(content)
     limits = job["limits"]
+    tests: list[dict[str, Any]] = job["tests"]
+    parallel = min(int(job.get("parallel") or PARALLEL_TESTS), _fits_in_memory(int(limits["memory_mb"])))
+    verdicts: dict[int, dict[str, Any]] = {}
+    running: list[_Running] = []
+    written = 0
     try:
-        for index, test in enumerate(job["tests"]):
-            read_fd, write_fd = os.pipe()
-            log_path = os.path.join(folder, f"output-{index}.log")
-            started = time.perf_counter()
-            pid = os.fork()
-            if pid == 0:
-                os.setpgid(0, 0)
-                os.close(read_fd)
-                devnull = os.open(os.devnull, os.O_RDONLY)
-                os.dup2(devnull, 0)  # the next job's files must never be readable here
-                os.chdir(submission)
-                sys.path.insert(0, submission)
-                _run_test(probes, test, limits, log_path, write_fd)
-            os.close(write_fd)
-            data, status, timed_out = _collect(pid, read_fd, float(test["timeout_s"]))
-            os.close(read_fd)
-            _kill_leftovers(pid)
-            verdict = _verdict(data, status, timed_out, test, limits)
-            verdict.update(id=test["id"], seconds=time.perf_counter() - started, output=_tail(log_path))
-            out.write(json.dumps(verdict) + "\n")
-            out.flush()
+        while written < len(tests):
+            while len(running) < parallel and len(verdicts) + len(running) < len(tests):
+                index = len(verdicts) + len(running)
+                started = _start(
+                    probes,
+                    index,
+                    tests[index],
+                    limits=limits,
+                    folder=folder,
+                    submission=submission,
+                    running=running,
+                )
+                running.append(started)
+            _wait_for_any(running)
+            for test_run in list(running):
+                outcome = test_run.finished()
+                if outcome is None:
+                    continue
+                running.remove(test_run)
+                os.close(test_run.read_fd)
+                _kill_leftovers(test_run.pid, {r.pid for r in running})
+                status, timed_out = outcome
+                verdict = _verdict(b"".join(test_run.chunks), status, timed_out, test_run.test, limits)
+                verdict.update(
+                    id=test_run.test["id"],
+                    seconds=time.perf_counter() - test_run.started,
+                    output=_tail(test_run.log_path),
+                )
+                verdicts[test_run.index] = verdict
+            while written in verdicts:  # in the tests' order, as the grader reads them
+                out.write(json.dumps(verdicts[written]) + "\n")
+                out.flush()
+                written += 1
     finally:
+        for test_run in running:
+            with contextlib.suppress(OSError):
+                os.killpg(test_run.pid, signal.SIGKILL)
+                os.waitpid(test_run.pid, 0)
         _clean(folder, scratch_root)
     out.write(json.dumps({"id": None, "done": job["job"]}) + "\n")
     out.flush()

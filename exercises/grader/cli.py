@@ -4,7 +4,11 @@ bundle and the course's own verification; ``check`` is the same self-check for n
 from __future__ import annotations
 
 import argparse
+import ast
 import contextlib
+import difflib
+import hashlib
+import importlib.metadata
 import json
 import os
 import re
@@ -14,19 +18,29 @@ import sys
 import tempfile
 import threading
 import time
+import unicodedata
 import zipfile
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, TextIO, cast
+from typing import Any, Literal, TextIO, cast
 
-from exercises.grader.engine import COURSE_ROOT, Grader, Isolation, choose_isolation, grade_submission
+from exercises.grader.engine import (
+    COURSE_ROOT,
+    Grader,
+    Isolation,
+    check_submission,
+    choose_isolation,
+    grade_submission,
+)
 from exercises.grader.model import Exercise, ExerciseError, Grade, TestResult, load_exercise
 from exercises.grader.reports import (
     ExerciseStatus,
     GradedExercise,
     check_text,
     feedback_markdown,
+    graded_from_results,
     grades_csv,
     read_results,
     results_json,
@@ -34,7 +48,7 @@ from exercises.grader.reports import (
 )
 from patterns.lab.exceptions import LabError
 
-__all__ = ["check", "course_files", "main"]
+__all__ = ["check", "course_files", "exercise_fingerprint", "locate_files", "main"]
 
 IsolationChoice = Literal["auto", "bwrap", "process"]
 INSTRUCTOR_ONLY = ("solution", "hidden")
@@ -56,6 +70,7 @@ NOT_COURSE_FILES = {
     "test-artifacts",
 }
 BUNDLE_TOP_LEVEL = ("patterns", "exercises", "requirements.txt", "pyproject.toml")
+GRADING_REQUIREMENTS = "requirements-grading.txt"
 NOT_IMPLEMENTED = re.compile(r"^not implemented yet: Task (\d+)\b")
 MAX_PROBLEMS_SHOWN = 8
 
@@ -72,12 +87,20 @@ def _available_slugs() -> list[str]:
     return sorted(p.parent.name.replace("_", "-") for p in _exercises_root().glob("*/exercise.toml"))
 
 
+def _did_you_mean(given: str, known: Sequence[str]) -> str:
+    close = difflib.get_close_matches(given, known, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
 def _slug(given: str) -> str:
     """``given`` as a known slug: ``cold_starts`` (the folder's name) is accepted for ``cold-starts``."""
     slugs = _available_slugs()
-    slug = given.replace("_", "-")
+    slug = given.strip().replace("_", "-")
     if slug not in slugs:
-        raise ExerciseError(f"unknown exercise {given!r}; available: {', '.join(slugs) or 'none'}")
+        available = ", ".join(slugs) or "none"
+        suggestion = _did_you_mean(slug, slugs)
+        listed = f" (available: {available})" if suggestion else f"; available: {available}"
+        raise ExerciseError(f"unknown exercise {given!r}{suggestion}{listed}")
     return slug
 
 
@@ -90,9 +113,19 @@ def _find_exercise(slug: str) -> Exercise:
     return load_exercise(_folder(_slug(slug)))
 
 
-def _isolation(choice: str) -> Isolation:
+def _course_exercises() -> list[Exercise]:
+    """Every exercise of the course, in the course's order (the order of grades.csv and results.json);
+    one whose exercise.toml cannot be read is left out here (grading it names the problem)."""
+    found = []
+    for slug in _available_slugs():
+        with contextlib.suppress(ExerciseError):
+            found.append(load_exercise(_folder(slug)))
+    return found
+
+
+def _isolation(choice: str, require_sandbox: bool = False) -> Isolation:
     try:
-        return choose_isolation(cast(IsolationChoice, choice))
+        return choose_isolation(cast(IsolationChoice, choice), require_sandbox=require_sandbox)
     except RuntimeError as error:
         raise LabError(str(error)) from None
 
@@ -137,7 +170,7 @@ def _check(slug: str, file: Path | None, isolation: IsolationChoice) -> tuple[Ex
     chosen = _isolation(isolation)
     with contextlib.ExitStack() as stack:
         folder, shown = _stage_learner_files(exercise, file, stack)
-        grade = grade_submission(exercise, folder, include_hidden=False, isolation=chosen, name=shown)
+        grade = check_submission(exercise, folder, isolation=chosen, name=shown)  # a warm worker
     return exercise, grade, shown
 
 
@@ -147,9 +180,150 @@ def check(
     """Run exercise ``slug``'s public tests on your file and return the grade (a table in a notebook).
 
     ``file`` defaults to your copy in the course, ``exercises/<slug>/<file>``; it may also be a folder
-    holding the exercise's files. Raises :class:`ExerciseError` for an unknown exercise or a missing file.
+    holding the exercise's files. Raises :class:`ExerciseError` for an unknown exercise or a missing file
+    (one line in a notebook, with a "did you mean" for a misspelt exercise).
     """
     return _check(slug, None if file is None else Path(file), isolation)[1]
+
+
+# ---------------------------------------------------------------- where a submission keeps its files
+
+# Folders never searched for a learner's files (tools' and systems' clutter, and what it may hold).
+SKIPPED_FOLDERS = {"__MACOSX", "__pycache__", "node_modules", "venv", "site-packages"}
+MAX_FILES_SEARCHED = 5000
+MAX_NAMES_SHOWN = 6
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where a submission holds an exercise's files, or what is wrong (missing, or two copies)."""
+
+    files: dict[str, Path]
+    problem: str | None = None
+    status: ExerciseStatus = "graded"
+
+    def fingerprint(self) -> str:
+        """A hash of the files' names and contents (or of the problem): what resuming compares."""
+        digest = hashlib.sha256()
+        if self.problem:
+            digest.update(f"{self.status}: {self.problem}".encode())
+        for name, path in sorted(self.files.items()):
+            digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+        return digest.hexdigest()
+
+
+def _normal(name: str) -> str:
+    """A folder's name as layouts compare it: NFC, case-folded, ``-`` and ``_`` alike."""
+    return unicodedata.normalize("NFC", name).casefold().replace("_", "-")
+
+
+def _files_in(submission: Path) -> list[Path]:
+    """The submission's files, shallowest first (hidden and tool folders and symbolic links skipped;
+    bounded)."""
+    found: list[Path] = []
+    for directory, folders, files in os.walk(submission):
+        folders[:] = sorted(f for f in folders if not f.startswith(".") and f not in SKIPPED_FOLDERS)
+        found += [  # a symbolic link could point at anything on the grader's machine: never followed
+            Path(directory) / f
+            for f in sorted(files)
+            if not f.startswith(".") and not (Path(directory) / f).is_symlink()
+        ]
+        if len(found) > MAX_FILES_SEARCHED:
+            break
+    return sorted(found, key=lambda p: (len(p.parts), str(p)))
+
+
+def _near_misses(wanted: str, files: Sequence[Path]) -> list[Path]:
+    """Files a learner probably meant as ``wanted``: another case, another suffix, a copy's name."""
+    stem, suffix = os.path.splitext(wanted)
+    misses = []
+    for path in files:
+        name = unicodedata.normalize("NFC", path.name)
+        other_stem, other_suffix = os.path.splitext(name)
+        if (
+            name.casefold() == wanted.casefold()
+            or (other_stem.casefold() == stem.casefold())
+            or (name.casefold().startswith(stem.casefold()) and other_suffix.casefold() == suffix)
+            or difflib.SequenceMatcher(None, name.casefold(), wanted.casefold()).ratio() >= 0.8
+        ):
+            misses.append(path)
+    return misses
+
+
+def locate_files(
+    submission: Path, exercise: Exercise, course: Sequence[Exercise], label: str | None = None
+) -> Located:
+    """Find ``exercise``'s files in a submission, the same way for ``grade`` and ``grade-one``.
+
+    Accepted: the file at the submission's top, or in a folder named after the exercise at any depth
+    (``faas/``, ``cold_starts/`` or ``cold-starts/``, ``exercises/faas/``, ``my-repo/faas/``), or, failing
+    those, anywhere once (never inside another exercise's folder). Two copies are an error naming both;
+    a missing file says what was found instead (``found Registration.py``). ``label`` names the
+    submission in messages (default ``<its folder>/``).
+    """
+    label = label if label is not None else f"{submission.name}/"
+    prefix = label if label.endswith("/") else ""  # paths shown as alice/faas/..., or faas/... in an upload
+    names = {_normal(exercise.root.name), _normal(exercise.slug)}
+    others = {_normal(n) for e in course for n in (e.root.name, e.slug)} - names
+    everything = _files_in(submission)
+
+    def parts(path: Path) -> list[str]:
+        return [_normal(p) for p in path.relative_to(submission).parts[:-1]]
+
+    candidates = [p for p in everything if not others.intersection(parts(p))]
+    shown = {p: f"{prefix}{p.relative_to(submission).as_posix()}" for p in everything}
+    found: dict[str, Path] = {}
+    for wanted in exercise.files:
+        exact = [p for p in candidates if unicodedata.normalize("NFC", p.name) == wanted]
+        placed = [p for p in exact if p.parent == submission or _normal(p.parent.name) in names]
+        chosen = placed or exact
+        if len(chosen) > 1:
+            copies = " and ".join(shown[p] for p in chosen[:MAX_NAMES_SHOWN])
+            return Located({}, f"two copies of {wanted}: {copies}; hand in exactly one", status="ambiguous")
+        if chosen:
+            found[wanted] = chosen[0]
+            continue
+        folders = sorted(
+            {p.parent for p in everything if _normal(p.parent.name) in names and p.parent != submission}
+            | {d for d in submission.glob("**/") if d != submission and _normal(d.name) in names},
+            key=lambda d: (len(d.parts), str(d)),
+        )
+        misses = _near_misses(wanted, [p for p in candidates if p.name != wanted])
+        hint = ""
+        if misses:
+            hint = "; found " + ", ".join(shown[p] for p in misses[:MAX_NAMES_SHOWN]) + f" (name it {wanted})"
+        if folders:
+            where = f"{prefix or label + ': '}{folders[0].relative_to(submission).as_posix()}/"
+            return Located({}, f"{where} has no {wanted}{hint}", status="missing")
+        if not prefix:
+            return Located({}, f"{label} has no {wanted}{hint}", status="missing")
+        held = sorted(
+            {
+                p.relative_to(submission).parts[0] + ("/" if len(p.relative_to(submission).parts) > 1 else "")
+                for p in everything
+            }
+        )
+        listing = f"; it holds: {', '.join(held[:MAX_NAMES_SHOWN])}" if held and not hint else ""
+        return Located(
+            {}, f"the submission has no {exercise.root.name}/ folder{hint}{listing}", status="missing"
+        )
+    return Located(found)
+
+
+def exercise_fingerprint(exercise: Exercise) -> str:
+    """A hash of what decides an exercise's grades (settings, probes, checks, public and hidden tests):
+    a grade recorded under another fingerprint is stale."""
+    digest = hashlib.sha256()
+    for path in sorted(exercise.root.rglob("*")):
+        relative = path.relative_to(exercise.root)
+        if (
+            path.is_file()
+            and path.suffix in (".py", ".toml", ".json")
+            and relative.parts[0] not in ("solution", "__pycache__")
+            and relative.as_posix() not in exercise.files
+        ):
+            digest.update(relative.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 # ---------------------------------------------------------------- official grading
@@ -158,6 +332,7 @@ def check(
 def _ungraded(exercise: Exercise, name: str, message: str) -> Grade:
     """A zero grade listing every public and hidden test, for work that is missing or could not be graded."""
     grade = Grade(exercise.slug, name, error=message)
+    grade.task_titles = {task.number: task.title for task in exercise.tasks}
     try:
         tests = [(t, False) for t in exercise.public_tests()]
         tests += [(t, True) for t in exercise.hidden_tests() or []]
@@ -169,24 +344,22 @@ def _ungraded(exercise: Exercise, name: str, message: str) -> Grade:
     return grade
 
 
-def _grade_exercise(
-    exercise: Exercise, folder: Path, name: str, where: str, grader: Grader
-) -> GradedExercise:
+def _grade_exercise(exercise: Exercise, located: Located, name: str, grader: Grader) -> GradedExercise:
     """Grade one exercise of one submission (``grader`` runs public and hidden tests); never raises."""
-    if not folder.is_dir():
-        message = f"the submission has no {exercise.root.name}/ folder"
-        return GradedExercise(exercise, _ungraded(exercise, name, message), "missing")
-    missing = [file for file in exercise.files if not (folder / file).is_file()]
-    if missing:
-        message = f"{where} has no {', '.join(missing)}"
-        return GradedExercise(exercise, _ungraded(exercise, name, message), "missing")
+    fingerprints = {"files_sha256": located.fingerprint(), "exercise_sha256": exercise_fingerprint(exercise)}
+    if located.problem:
+        grade = _ungraded(exercise, name, located.problem)
+        return GradedExercise(exercise, grade, located.status, **fingerprints)
     try:
-        grade = grader.grade(folder, name)
+        with tempfile.TemporaryDirectory(prefix="lab-stage-") as temp:
+            for file, path in located.files.items():
+                shutil.copyfile(path, Path(temp) / file)
+            grade = grader.grade(Path(temp), name)
     except Exception as error:  # one broken grading must not stop a batch; it is reported as an error
         message = f"the grader failed: {type(error).__name__}: {error}"
-        return GradedExercise(exercise, _ungraded(exercise, name, message), "error")
+        return GradedExercise(exercise, _ungraded(exercise, name, message), "error", **fingerprints)
     status: ExerciseStatus = "passed" if all(r.status == "passed" for r in grade.results) else "graded"
-    return GradedExercise(exercise, grade, "error" if grade.error else status)
+    return GradedExercise(exercise, grade, "error" if grade.error else status, **fingerprints)
 
 
 def _require_hidden_tests(exercises: Sequence[Exercise]) -> None:
@@ -205,13 +378,12 @@ def _preload_tests(exercises: Sequence[Exercise]) -> None:
         exercise.hidden_tests()
 
 
-def _already_graded(results: Path, slugs: Sequence[str]) -> bool:
+def _read_json(path: Path) -> dict[str, Any] | None:
     try:
-        data = json.loads(results.read_text())
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return False
-    graded = data.get("extra_data", {}).get("exercises") if isinstance(data, dict) else None
-    return isinstance(graded, dict) and all(slug in graded for slug in slugs)
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def _duration(seconds: float) -> str:
@@ -270,34 +442,65 @@ class _Progress:
             self.stream.flush()
 
 
+@dataclass
+class _Plan:
+    """What one run does to one submission: which exercises it (re)grades, where their files are, and
+    the grades recorded earlier that it keeps."""
+
+    submission: Path
+    located: dict[str, Located]
+    regrade: list[str]
+    kept: dict[str, GradedExercise]
+
+
+@dataclass(frozen=True)
+class _Settings:
+    out: Path
+    course: Sequence[Exercise]
+    show_hidden: bool
+    warning: str
+
+
+def _write_submission(
+    name: str, graded: Sequence[GradedExercise], seconds: float, settings: _Settings
+) -> None:
+    """feedback.md, then results.json (what resuming trusts), each written whole or not at all."""
+    target = settings.out / name
+    write_atomic(
+        target / "feedback.md",
+        feedback_markdown(name, graded, show_hidden=settings.show_hidden, warning=settings.warning),
+    )
+    data = results_json(name, graded, seconds, warning=settings.warning)
+    write_atomic(target / "results.json", json.dumps(data, indent=2, ensure_ascii=False))
+
+
 def _grade_and_write(
-    submission: Path, graders: Sequence[Grader], out: Path, stopping: threading.Event
+    plan: _Plan, graders: dict[str, Grader], settings: _Settings, stopping: threading.Event
 ) -> str | None:
-    """Grade one submission folder, write its feedback.md then results.json; return a one-line summary
-    (None when the run was interrupted meanwhile: nothing is written, the next run grades it)."""
+    """Grade one submission's exercises that need it, keep its other recorded grades, write its
+    feedback.md and results.json; return a one-line summary (None when the run was interrupted
+    meanwhile: nothing is written, the next run grades it)."""
     started = time.perf_counter()
-    graded = []
-    for grader in graders:
-        exercise = grader.exercise
-        folder = submission / exercise.root.name
-        if not folder.is_dir() and (submission / "exercises" / exercise.root.name).is_dir():
-            folder = submission / "exercises" / exercise.root.name  # a whole copy of the course
-        where = f"{submission.name}/{folder.relative_to(submission)}/"
-        graded.append(_grade_exercise(exercise, folder, submission.name, where, grader))
+    name = plan.submission.name
+    fresh = {
+        slug: _grade_exercise(graders[slug].exercise, plan.located[slug], name, graders[slug])
+        for slug in plan.regrade
+    }
     seconds = time.perf_counter() - started
     if stopping.is_set():
         return None
-    target = out / submission.name
-    write_atomic(target / "feedback.md", feedback_markdown(submission.name, graded))
-    write_atomic(
-        target / "results.json", json.dumps(results_json(submission.name, graded, seconds), indent=2)
-    )
+    graded = [
+        fresh.get(e.slug) or plan.kept[e.slug]
+        for e in settings.course
+        if e.slug in fresh or e.slug in plan.kept
+    ]
+    _write_submission(name, graded, seconds, settings)
     scores = ", ".join(
         f"{g.exercise.slug} {g.grade.score:g}/{g.grade.max_score:g}"
         + ("" if g.status in ("passed", "graded") else f" {g.status}")
-        for g in graded
+        for g in fresh.values()
     )
-    return f"{submission.name}: {scores} ({seconds:.1f} s)"
+    return f"{name}: {scores} ({seconds:.1f} s)"
 
 
 def _submissions(folder: Path, out: Path) -> list[Path]:
@@ -306,6 +509,40 @@ def _submissions(folder: Path, out: Path) -> list[Path]:
         for path in folder.iterdir()
         if path.is_dir() and not path.name.startswith((".", "_")) and path.resolve() != out.resolve()
     )
+
+
+def _plan(
+    submission: Path,
+    exercises: Sequence[Exercise],
+    course: Sequence[Exercise],
+    out: Path,
+    regrade_all: bool,
+) -> tuple[_Plan, list[str]]:
+    """What to do with one submission, and the notes to print (what changed since it was graded)."""
+    recorded = _read_json(out / submission.name / "results.json")
+    kept = {}
+    for exercise in course:
+        earlier = graded_from_results(recorded, exercise) if recorded else None
+        if earlier is not None:
+            kept[exercise.slug] = earlier
+    located, regrade, notes = {}, [], []
+    for exercise in exercises:
+        located[exercise.slug] = found = locate_files(submission, exercise, course)
+        earlier = kept.get(exercise.slug)
+        if regrade_all or earlier is None:
+            regrade.append(exercise.slug)
+        elif earlier.files_sha256 != found.fingerprint():
+            regrade.append(exercise.slug)
+            notes.append(f"{submission.name}: {exercise.slug} changed since it was graded; regrading it")
+        elif earlier.exercise_sha256 != exercise_fingerprint(exercise):
+            regrade.append(exercise.slug)
+            notes.append(
+                f"{submission.name}: exercise {exercise.slug}'s tests changed since it was graded; "
+                "regrading it"
+            )
+    for slug in regrade:
+        kept.pop(slug, None)
+    return _Plan(submission, located, regrade, kept), notes
 
 
 def _run_grade(args: argparse.Namespace) -> int:
@@ -317,33 +554,62 @@ def _run_grade(args: argparse.Namespace) -> int:
     exercises = [_find_exercise(slug) for slug in dict.fromkeys(args.exercise or _available_slugs())]
     if not exercises:
         raise LabError(f"no exercises in {_exercises_root()}")
+    course = _course_exercises()
     _require_hidden_tests(exercises)
-    isolation = _isolation(args.isolation)
+    isolation = _isolation(args.isolation, args.require_sandbox)
     submissions = _submissions(folder, out)
     if not submissions:
         raise LabError(
-            f"{folder} holds no submission folders (expected e.g. {folder}/alice/{exercises[0].slug}/)"
+            f"{folder} holds no submission folders (expected e.g. {folder}/alice/{exercises[0].root.name}/)"
         )
-    slugs = [exercise.slug for exercise in exercises]
-    todo = [s for s in submissions if args.force or not _already_graded(out / s.name / "results.json", slugs)]
-    skipped = len(submissions) - len(todo)
+    present = [s.name for s in submissions]
+    if args.only:
+        unknown = [name for name in args.only if name not in present]
+        if unknown:
+            raise LabError(
+                f"--only {unknown[0]!r}: no such submission in {folder}{_did_you_mean(unknown[0], present)}"
+            )
+        submissions = [s for s in submissions if s.name in args.only]
+    warning = isolation.warning()
+    if warning:
+        print(warning, flush=True)
+    _warn_inside_course(out, "grades")
+    plans, skipped = [], 0
+    for submission in submissions:
+        plan, notes = _plan(submission, exercises, course, out, args.force or bool(args.only))
+        for note in notes:
+            print(note, file=sys.stderr)
+        if plan.regrade:
+            plans.append(plan)
+        else:
+            skipped += 1
     if skipped:
         print(
-            f"skipping {skipped} submission(s) already graded in {out} (--force regrades them)",
+            f"skipping {skipped} submission(s) already graded in {out}, unchanged (--force regrades them)",
+            file=sys.stderr,
+        )
+    gone = sorted(p.parent.name for p in out.glob("*/results.json") if p.parent.name not in present)
+    if gone:
+        print(
+            f"graded earlier but no longer in {folder}: {', '.join(gone)} "
+            f"(kept in grades.csv with status 'gone'; delete {out}/<name>/ to drop a row)",
             file=sys.stderr,
         )
     out.mkdir(parents=True, exist_ok=True)
+    settings = _Settings(out, course, args.show_hidden, warning)
     started = time.perf_counter()
     stopping, interrupted = threading.Event(), False
     with contextlib.ExitStack() as stack:
-        graders = [
-            stack.enter_context(Grader(exercise, include_hidden=True, jobs=args.jobs, isolation=isolation))
+        graders = {
+            exercise.slug: stack.enter_context(
+                Grader(exercise, include_hidden=True, jobs=args.jobs, isolation=isolation)
+            )
             for exercise in exercises
-        ]
-        progress = _Progress(len(todo), args.jobs, sys.stderr)
+        }
+        progress = _Progress(len(plans), args.jobs, sys.stderr)
         pool = ThreadPoolExecutor(args.jobs, thread_name_prefix="grade")
         try:
-            futures = [pool.submit(_grade_and_write, s, graders, out, stopping) for s in todo]
+            futures = [pool.submit(_grade_and_write, plan, graders, settings, stopping) for plan in plans]
             for future in as_completed(futures):
                 summary = future.result()
                 if summary is not None:
@@ -354,8 +620,10 @@ def _run_grade(args: argparse.Namespace) -> int:
         finally:
             pool.shutdown(wait=not interrupted, cancel_futures=True)
             progress.close()
+    if args.show_hidden:
+        _rewrite_feedback(out, course, settings)
     results = read_results(out)
-    write_atomic(out / "grades.csv", grades_csv(results, slugs))
+    write_atomic(out / "grades.csv", grades_csv(results, [e.slug for e in course], gone))
     if interrupted:
         print(
             "interrupted: finished gradings are kept; run the same command again to resume", file=sys.stderr
@@ -363,48 +631,61 @@ def _run_grade(args: argparse.Namespace) -> int:
         return 130
     errors = [r["extra_data"]["submission"] for r in results if r["extra_data"].get("status") == "error"]
     print(
-        f"graded {len(todo)} submission(s), skipped {skipped}, in {time.perf_counter() - started:.1f} s "
+        f"graded {len(plans)} submission(s), skipped {skipped}, in {time.perf_counter() - started:.1f} s "
         f"with {args.jobs} worker(s); {len(results)} row(s) in {out / 'grades.csv'}"
     )
     print(f"isolation: {isolation.describe()}")
+    if warning:
+        print(warning)
     if errors:
         print(f"the grader failed on: {', '.join(errors)} (see their feedback.md)")
     return 1 if errors else 0
 
 
-def _locate(submission: Path, exercise: Exercise, file: str) -> Path | None:
-    """The learner's ``file`` in an uploaded submission: at its top, in ``<slug>/``, or anywhere once."""
-    folder = exercise.root.name
-    for candidate in (
-        submission / file,
-        submission / folder / file,
-        submission / "exercises" / folder / file,
-    ):
-        if candidate.is_file():
-            return candidate
-    found = sorted(submission.rglob(file), key=lambda p: (len(p.parts), str(p)))
-    return found[0] if found and found[0].is_file() else None
+def _warn_inside_course(out: Path, what: str) -> None:
+    """Grades and bundles belong outside the course: a release leaves them out, but say so."""
+    if _within(out.resolve(), COURSE_ROOT.resolve()):
+        print(
+            f"WARNING: {out} is inside the course: keep {what} outside it (e.g. ../{out.name}); "
+            "a release leaves them out",
+            file=sys.stderr,
+        )
+
+
+def _rewrite_feedback(out: Path, course: Sequence[Exercise], settings: _Settings) -> None:
+    """Every feedback.md again from its results.json (``--show-hidden``: after the deadline)."""
+    for path in sorted(out.glob("*/results.json")):
+        data = _read_json(path)
+        graded = [g for e in course if data and (g := graded_from_results(data, e)) is not None]
+        if graded:
+            write_atomic(
+                path.parent / "feedback.md",
+                feedback_markdown(
+                    path.parent.name,
+                    graded,
+                    show_hidden=True,
+                    warning=str(data["extra_data"].get("warning", "")) if data else "",
+                ),
+            )
 
 
 def _run_grade_one(args: argparse.Namespace) -> int:
     exercise = _find_exercise(args.slug)
     _require_hidden_tests([exercise])
-    isolation = _isolation(args.isolation)
+    isolation = _isolation(args.isolation, args.require_sandbox)
     submission, results = Path(args.submission), Path(args.results)
     if not submission.is_dir():
         raise LabError(f"{submission} is not a folder (Gradescope puts the upload in /autograder/submission)")
+    warning = isolation.warning()
+    if warning:
+        print(warning, flush=True)
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="lab-grade-one-") as temp:
-        staging = Path(temp) / exercise.root.name
-        staging.mkdir()
-        for file in exercise.files:
-            found = _locate(submission, exercise, file)
-            if found is not None:
-                shutil.copyfile(found, staging / file)
-        with Grader(exercise, include_hidden=True, isolation=isolation) as grader:
-            graded = _grade_exercise(exercise, staging, submission.name, "your submission", grader)
-    data = results_json(submission.name, [graded], time.perf_counter() - started)
-    write_atomic(results, json.dumps(data, indent=2))
+    located = locate_files(submission, exercise, _course_exercises(), label="your submission")
+    with Grader(exercise, include_hidden=True, isolation=isolation) as grader:
+        graded = _grade_exercise(exercise, located, submission.name, grader)
+    # every process the learner's code started is gone (the grader closed): only now is the score written
+    data = results_json(submission.name, [graded], time.perf_counter() - started, warning=warning)
+    write_atomic(results, json.dumps(data, indent=2, ensure_ascii=False))
     print(
         f"{exercise.slug}: {graded.grade.score:g}/{graded.grade.max_score:g} ({graded.status}) -> {results}"
     )
@@ -413,19 +694,44 @@ def _run_grade_one(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------- the student release, the Gradescope bundle
 
+# What belongs to the course outside git (and where an untracked file may come from inside a checkout):
+# these top-level folders and files, nothing else. Grades, submissions, bundles live outside the course.
+COURSE_CONTENT = (
+    ".ci",
+    ".gitignore",
+    "LICENSE",
+    "Makefile",
+    "README.md",
+    "adr",
+    "exercises",
+    "notebooks",
+    "patterns",
+    "pyproject.toml",
+    "requirements.txt",
+    "tests",
+)
+# Never part of a release, tracked or not: grading output, archives (a Gradescope bundle holds hidden tests).
+GRADING_OUTPUT = {"results.json", "feedback.md", "grades.csv"}
+ARCHIVES = (".zip", ".tar", ".tar.gz", ".tgz", ".whl", ".7z", ".rar")
+MIN_COPY_BYTES = 200  # shorter files (an empty __init__.py) are not compared with the instructor's
+INSTRUCTOR_BLOCK = re.compile(
+    r"[ \t]*<!-- instructor-only -->.*?<!-- /instructor-only -->[ \t]*\n?", re.DOTALL
+)
+INSTRUCTOR_LINE = "# instructor-only"
 
-def course_files(root: Path) -> list[str]:
-    """The course's files, relative to ``root`` with ``/``: git's tracked and not-ignored files in a git
-    checkout, else every file except virtualenvs, caches and build output."""
-    if (root / ".git").exists() and shutil.which("git"):
-        listed = subprocess.run(
-            ["git", "-C", str(root), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-            capture_output=True,
-            check=False,
-        )
-        if listed.returncode == 0:
-            names = {name for name in listed.stdout.decode().split("\0") if name}
-            return sorted(name for name in names if (root / name).is_file())
+
+def _git_files(root: Path, *which: str) -> list[str] | None:
+    if not ((root / ".git").exists() and shutil.which("git")):
+        return None
+    listed = subprocess.run(
+        ["git", "-C", str(root), "ls-files", "-z", *which], capture_output=True, check=False
+    )
+    if listed.returncode != 0:
+        return None
+    return sorted({name for name in listed.stdout.decode().split("\0") if name and (root / name).is_file()})
+
+
+def _walk_course(root: Path) -> list[str]:
     found = []
     for directory, subdirectories, files in os.walk(root):
         subdirectories[:] = sorted(
@@ -438,6 +744,21 @@ def course_files(root: Path) -> list[str]:
     return sorted(found)
 
 
+def _in_course_content(name: str) -> bool:
+    return name.split("/", maxsplit=1)[0] in COURSE_CONTENT
+
+
+def course_files(root: Path) -> list[str]:
+    """The course's files, relative to ``root`` with ``/``: in a git checkout, the tracked files and the
+    untracked, not ignored ones under the course's own folders (:data:`COURSE_CONTENT`); elsewhere every
+    file under those folders except virtualenvs, caches and build output."""
+    tracked = _git_files(root, "--cached")
+    if tracked is not None:
+        untracked = _git_files(root, "--others", "--exclude-standard") or []
+        return sorted(set(tracked) | {name for name in untracked if _in_course_content(name)})
+    return [name for name in _walk_course(root) if _in_course_content(name)]
+
+
 def _instructor_only(name: str, root: Path) -> str | None:
     """Where ``name`` belongs if a student copy must leave it out, else None: ``exercises/<slug>/solution/``
     or ``.../hidden/``, or ``tests/`` for a module marked instructor-only (it needs them)."""
@@ -447,6 +768,31 @@ def _instructor_only(name: str, root: Path) -> str | None:
     if parts[0] == "tests" and name.endswith(".py") and INSTRUCTOR_MARK.search((root / name).read_text()):
         return "tests/ (modules marked instructor-only)"
     return None
+
+
+def _not_for_students(name: str, root: Path, answers: dict[bytes, str]) -> str | None:
+    """Why a file outside solution/ and hidden/ must still never reach students, else None."""
+    base = name.rsplit("/", 1)[-1]
+    if base in GRADING_OUTPUT:
+        return "grading output (it may hold hidden tests' inputs and expected values)"
+    if base.lower().endswith(ARCHIVES):
+        return "an archive (a Gradescope bundle holds the hidden tests)"
+    path = root / name
+    if path.stat().st_size >= MIN_COPY_BYTES:
+        twin = answers.get(hashlib.sha256(path.read_bytes()).digest())
+        if twin:
+            return f"a copy of {twin}"
+    return None
+
+
+def _for_students(name: str, text: str) -> str:
+    """A released text file as students get it: Markdown without its instructor-only blocks, the Makefile
+    without its instructor-only lines (they call what the release leaves out)."""
+    if name.endswith(".md"):
+        return INSTRUCTOR_BLOCK.sub("", text)
+    if name.rsplit("/", 1)[-1] == "Makefile":
+        return "".join(line for line in text.splitlines(keepends=True) if INSTRUCTOR_LINE not in line)
+    return text
 
 
 def _prepare_out(out: Path, force: bool) -> None:
@@ -478,36 +824,119 @@ def _within(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
+def _grouped(names: Sequence[str]) -> str:
+    """``names`` shortened for a message: a folder with its file count, at most a few entries."""
+    groups: dict[str, int] = {}
+    for name in names:
+        top = name.split("/")[0] + ("/" if "/" in name else "")
+        groups[top] = groups.get(top, 0) + 1
+    shown = [f"{top} ({count} files)" if top.endswith("/") else top for top, count in sorted(groups.items())]
+    return ", ".join(shown[:MAX_NAMES_SHOWN]) + (f", ... ({len(shown)} in all)" if len(shown) > 6 else "")
+
+
+def release_plan(root: Path) -> tuple[list[str], dict[str, list[str]], dict[str, str], list[str], list[str]]:
+    """What a release of the course at ``root`` copies: (released files, instructor-only files by folder,
+    files refused with the reason, untracked files released, files left out as not the course's)."""
+    tracked = _git_files(root, "--cached")
+    if tracked is None:
+        everything = _walk_course(root)
+        candidates = [n for n in everything if _in_course_content(n)]
+        untracked: list[str] = []
+        outside = [n for n in everything if not _in_course_content(n)]
+    else:
+        others = _git_files(root, "--others", "--exclude-standard") or []
+        untracked = [n for n in others if _in_course_content(n)]
+        outside = [n for n in others if not _in_course_content(n)]
+        candidates = sorted(set(tracked) | set(untracked))
+    instructor: dict[str, list[str]] = {}
+    answers: dict[bytes, str] = {}
+    for name in candidates:
+        folder = _instructor_only(name, root)
+        if folder:
+            instructor.setdefault(folder, []).append(name)
+            if "/solution/" in name or "/hidden/" in name:
+                data = (root / name).read_bytes()
+                if len(data) >= MIN_COPY_BYTES:
+                    answers[hashlib.sha256(data).digest()] = name
+    refused: dict[str, str] = {}
+    released = []
+    for name in candidates:
+        if any(name in files for files in instructor.values()):
+            continue
+        reason = _not_for_students(name, root, answers)
+        if reason:
+            refused[name] = reason
+        else:
+            released.append(name)
+    return released, instructor, refused, [n for n in untracked if n in released], outside
+
+
 def _run_release(args: argparse.Namespace) -> int:
     out = Path(args.out)
-    _prepare_out(out, args.force)
+    released, instructor, refused, untracked, outside = release_plan(COURSE_ROOT)
     target = out.resolve()
-    released, left_out = 0, dict[str, int]()
-    for name in course_files(COURSE_ROOT):
+    tracked_refusals = {n: why for n, why in refused.items() if n not in untracked and _git_tracked(n)}
+    if tracked_refusals:
+        lines = "\n".join(f"  {name}: {why}" for name, why in sorted(tracked_refusals.items()))
+        raise LabError(
+            f"refusing to release: tracked files students must not see:\n{lines}\n"
+            "remove them from the course (git rm) and release again"
+        )
+    _prepare_out(out, args.force)
+    copied = 0
+    adapted = []
+    for name in released:
         source = COURSE_ROOT / name
         if _within(source.resolve(), target):
             continue
-        folder = _instructor_only(name, COURSE_ROOT)
-        if folder:
-            left_out[folder] = left_out.get(folder, 0) + 1
-            continue
         (out / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, out / name)
-        released += 1
-    print(f"released {released} course files to {out}")
+        if name.endswith(".md") or name.rsplit("/", 1)[-1] == "Makefile":
+            text = source.read_text(encoding="utf-8")
+            student = _for_students(name, text)
+            (out / name).write_text(student, encoding="utf-8")
+            shutil.copystat(source, out / name)
+            if student != text:
+                adapted.append(name)
+        else:
+            shutil.copy2(source, out / name)
+        copied += 1
+    print(f"released {copied} course files to {out}")
     print(
-        "left out (instructor only):" if left_out else "left out: nothing (no solution/ or hidden/ folders)"
+        "left out (instructor only):" if instructor else "left out: nothing (no solution/ or hidden/ folders)"
     )
-    for folder, count in sorted(left_out.items()):
-        print(f"  {folder} ({count} file{'s' if count != 1 else ''})")
+    for folder, names in sorted(instructor.items()):
+        print(f"  {folder} ({len(names)} file{'s' if len(names) != 1 else ''})")
+    if adapted:
+        print(f"adapted for students (instructor-only parts removed): {', '.join(adapted)}")
+    if refused:
+        print(f"WARNING: left out {len(refused)} file(s) students must not see:", file=sys.stderr)
+        for name, why in sorted(refused.items()):
+            print(f"  {name}: {why}", file=sys.stderr)
+    if outside:
+        print(
+            f"WARNING: left out {len(outside)} untracked file(s) that are not part of the course: "
+            f"{_grouped(outside)} (keep grades, submissions and bundles outside the course)",
+            file=sys.stderr,
+        )
+    if untracked:
+        print(
+            f"WARNING: released {len(untracked)} file(s) git does not track (commit or delete them): "
+            f"{', '.join(untracked[:MAX_NAMES_SHOWN])}{' ...' if len(untracked) > MAX_NAMES_SHOWN else ''}",
+            file=sys.stderr,
+        )
     return 0
 
 
+def _git_tracked(name: str) -> bool:
+    tracked = _git_files(COURSE_ROOT, "--cached")
+    return tracked is None or name in tracked
+
+
 def _setup_script() -> str:
-    return """#!/usr/bin/env bash
+    return f"""#!/usr/bin/env bash
 # Gradescope runs this once, when it builds the autograder image (Ubuntu): Python, bubblewrap, the course.
 set -euo pipefail
-ROOT="${AUTOGRADER_ROOT:-/autograder}"
+ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
 apt-get install -y python3 python3-venv python3-pip bubblewrap
@@ -518,23 +947,74 @@ if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
 fi
 "$PYTHON" -m venv "$ROOT/venv"
 "$ROOT/venv/bin/python" -m pip install --upgrade pip
-"$ROOT/venv/bin/python" -m pip install -r "$ROOT/source/requirements.txt"
+"$ROOT/venv/bin/python" -m pip install -r "$ROOT/source/{GRADING_REQUIREMENTS}"  # what grading needs, no more
 "$ROOT/venv/bin/python" -m pip install --no-deps -e "$ROOT/source"
 """
 
 
-def _run_autograder_script(exercise: Exercise) -> str:
+def _run_autograder_script(exercise: Exercise, require_sandbox: bool = False) -> str:
+    require = " --require-sandbox" if require_sandbox else ""
     return f"""#!/usr/bin/env bash
 # Gradescope runs this for every submission: it finds the learner's {", ".join(exercise.files)} in the
 # upload, grades it on the public and hidden tests of exercise {exercise.slug}, and writes results.json.
+# Run as root, the grader runs the learner's code as an unprivileged user: the hidden tests and the
+# results folder are made unreadable to it first.
 set -euo pipefail
 ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
 PYTHON="${{AUTOGRADER_PYTHON:-$ROOT/venv/bin/python}}"
 mkdir -p "$ROOT/results"
+chmod go-rwx "$ROOT/results"
+chmod -R go-rwx "$ROOT/source/exercises/{exercise.root.name}/hidden" 2>/dev/null || true
 cd "$ROOT/source"
-exec "$PYTHON" -m exercises grade-one {exercise.slug} \\
+exec "$PYTHON" -m exercises grade-one {exercise.slug}{require} \\
     --submission "$ROOT/submission" --results "$ROOT/results/results.json"
 """
+
+
+# Grading never runs these: demonstrations, command-line entry points, the test suite's fixtures.
+NOT_RUN_BY_GRADING = ("demo.py", "__main__.py", "testing.py")
+# Extras of a requirement that only the test suite uses (moto's server: the endpoint tier).
+TEST_ONLY_EXTRAS = {"server"}
+
+
+def _distribution(line: str) -> str:
+    return re.split(r"[\[<>=!~;\s]", line.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def grading_requirements(root: Path = COURSE_ROOT) -> str:
+    """The lines of requirements.txt that grading needs: the distributions whose modules the course's
+    code imports (anywhere in ``patterns/`` and ``exercises/`` but demonstrations, entry points, the
+    test fixtures and solutions), without test-only extras. Never JupyterLab, Playwright, mypy..."""
+    imported: set[str] = set()
+    for base in ("patterns", "exercises"):
+        for path in (root / base).rglob("*.py"):
+            if path.name in NOT_RUN_BY_GRADING or "solution" in path.relative_to(root).parts:
+                continue
+            try:
+                tree = ast.parse(path.read_text(encoding="utf-8"))
+            except SyntaxError:
+                continue
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    imported.update(alias.name.split(".")[0] for alias in node.names)
+                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    imported.add(node.module.split(".")[0])
+    provided = importlib.metadata.packages_distributions()
+    needed = {d.lower().replace("_", "-") for module in imported for d in provided.get(module, [])}
+    kept = []
+    for line in (root / "requirements.txt").read_text(encoding="utf-8").splitlines():
+        requirement = line.split("#", 1)[0].strip()
+        if not requirement or _distribution(requirement) not in needed:
+            continue
+        extras = re.search(r"\[([^\]]*)\]", requirement)
+        if extras:
+            wanted = [e.strip() for e in extras.group(1).split(",") if e.strip() not in TEST_ONLY_EXTRAS]
+            requirement = requirement.replace(extras.group(0), f"[{','.join(wanted)}]" if wanted else "")
+        kept.append(requirement)
+    return (
+        "# What grading needs (python -m exercises gradescope derives it from requirements.txt)\n"
+        + "".join(f"{line}\n" for line in kept)
+    )
 
 
 def _bundle_files(exercise: Exercise) -> list[str]:
@@ -543,6 +1023,9 @@ def _bundle_files(exercise: Exercise) -> list[str]:
         top = name.split("/")[0]
         folder = _instructor_only(name, COURSE_ROOT)
         if top not in BUNDLE_TOP_LEVEL or (folder and folder != f"exercises/{exercise.root.name}/hidden/"):
+            continue
+        base = name.rsplit("/", 1)[-1]
+        if base in GRADING_OUTPUT or base.lower().endswith(ARCHIVES):
             continue
         names.append(name)
     hidden = f"exercises/{exercise.root.name}/hidden/tests.py"
@@ -562,13 +1045,17 @@ def _run_gradescope(args: argparse.Namespace) -> int:
     exercise = _find_exercise(args.slug)
     names = _bundle_files(exercise)
     out = Path(args.out)
+    _warn_inside_course(out, "a bundle with hidden tests")
     out.parent.mkdir(parents=True, exist_ok=True)
     handle = tempfile.NamedTemporaryFile(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp", delete=False)  # noqa: SIM115
     handle.close()
     try:
         with zipfile.ZipFile(handle.name, "w", zipfile.ZIP_DEFLATED) as bundle:
             bundle.writestr(_script_entry("setup.sh"), _setup_script())
-            bundle.writestr(_script_entry("run_autograder"), _run_autograder_script(exercise))
+            bundle.writestr(
+                _script_entry("run_autograder"), _run_autograder_script(exercise, args.require_sandbox)
+            )
+            bundle.writestr(GRADING_REQUIREMENTS, grading_requirements())
             for name in names:
                 bundle.write(COURSE_ROOT / name, name)
         os.replace(handle.name, out)
@@ -577,6 +1064,8 @@ def _run_gradescope(args: argparse.Namespace) -> int:
         raise
     print(f"wrote {out}: a Gradescope autograder for {exercise.slug} ({len(names)} course files)")
     print(f"  hidden tests included: {exercise.hidden_test_count}; solution/ folders left out")
+    installs = [line for line in grading_requirements().splitlines() if not line.startswith("#")]
+    print(f"  installs only what grading needs: {', '.join(_distribution(line) for line in installs)}")
     print(f"  learners upload {', '.join(exercise.files)}; upload the zip as the assignment's autograder")
     return 0
 
@@ -619,7 +1108,7 @@ def _solution_problems(grade: Grade) -> list[str]:
 
 
 def _run_verify(args: argparse.Namespace) -> int:
-    isolation = _isolation(args.isolation)
+    isolation = _isolation(args.isolation, args.require_sandbox)
     slugs = list(dict.fromkeys(_slug(given) for given in args.slugs)) or _available_slugs()
     if not slugs:
         print(f"no exercises in {_exercises_root()}")
@@ -680,7 +1169,10 @@ def _run_verify(args: argparse.Namespace) -> int:
 
 
 def _run_check(args: argparse.Namespace) -> int:
+    isolation = _isolation(args.isolation, args.require_sandbox)
     exercise, grade, shown = _check(args.slug, None if args.file is None else Path(args.file), args.isolation)
+    if isolation.warning():
+        print(isolation.warning())
     print(check_text(exercise, grade, shown), end="")
     return 0 if grade.results and all(r.status == "passed" for r in grade.results) else 1
 
@@ -696,7 +1188,13 @@ def _parser() -> argparse.ArgumentParser:
         "--isolation",
         choices=["auto", "bwrap", "process"],
         default="auto",
-        help="how to sandbox the learner's code (auto: bubblewrap where it works, else a plain process)",
+        help="how to sandbox the learner's code (auto: bubblewrap where it works, else a plain process, "
+        "said on stdout and in the feedback)",
+    )
+    isolation.add_argument(
+        "--require-sandbox",
+        action="store_true",
+        help="fail (exit 2) instead of falling back to a plain process when bubblewrap cannot start",
     )
 
     def command(name: str, summary: str, parents: list[argparse.ArgumentParser]) -> argparse.ArgumentParser:
@@ -713,13 +1211,28 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "submissions_dir", help="one folder per submission, holding exercise folders (alice/faas/...)"
     )
-    run.add_argument("--out", required=True, help="where grades.csv and <submission>/results.json go")
+    run.add_argument(
+        "--out",
+        required=True,
+        help="where grades.csv and <submission>/results.json go (outside the course, e.g. ../grades/)",
+    )
     run.add_argument(
         "--exercise", action="append", help="grade only this exercise (repeatable); default: all"
     )
     run.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="submissions graded at once")
     run.add_argument(
-        "--force", action="store_true", help="regrade submissions that already have results.json"
+        "--force", action="store_true", help="regrade submissions even where their files are unchanged"
+    )
+    run.add_argument(
+        "--only",
+        action="append",
+        metavar="NAME",
+        help="(re)grade only this submission (repeatable); the others' grades are kept",
+    )
+    run.add_argument(
+        "--show-hidden",
+        action="store_true",
+        help="show hidden tests' calls and expected values in feedback.md (after the deadline)",
     )
     run.set_defaults(run=_run_grade)
 
@@ -740,6 +1253,11 @@ def _parser() -> argparse.ArgumentParser:
 
     run = command("gradescope", "Build a Gradescope autograder zip for one exercise.", [])
     run.add_argument("slug", help="the exercise, e.g. faas")
+    run.add_argument(
+        "--require-sandbox",
+        action="store_true",
+        help="the autograder fails instead of grading without bubblewrap where it cannot start",
+    )
     run.add_argument("--out", required=True, help="the zip file to write")
     run.set_defaults(run=_run_gradescope)
 

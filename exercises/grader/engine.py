@@ -11,8 +11,10 @@ import contextlib
 import json
 import os
 import queue
+import secrets
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -28,7 +30,7 @@ from typing import Any, Literal
 import patterns
 from exercises.grader.model import Exercise, Grade, Limits, Outcome, Test, TestResult
 
-__all__ = ["COURSE_ROOT", "Grader", "Isolation", "choose_isolation", "grade_submission"]
+__all__ = ["COURSE_ROOT", "Grader", "Isolation", "check_submission", "choose_isolation", "grade_submission"]
 
 COURSE_ROOT = Path(patterns.__file__).resolve().parent.parent
 WARM_UP_BUDGET_S = 30.0
@@ -37,43 +39,134 @@ MAX_CHILD_STDOUT = 20_000_000
 IsolationKind = Literal["bwrap", "process"]
 
 
+# Running as root (a Gradescope container), the learner's code runs as an unprivileged user id drawn
+# at random from this range, one per worker and used by nothing else: it cannot write the results, and
+# every process it starts carries the id, so all of them are found and killed before a score is written.
+LEARNER_UIDS = range(1_000_000, 1_000_000_000)
+
+
 @dataclass(frozen=True)
 class Isolation:
+    """How the learner's code is confined. ``fallback`` says why bubblewrap was not used when it was
+    wanted (``auto``): a plain process is weaker, and every report says so."""
+
     kind: IsolationKind
+    fallback: str = ""
 
     def describe(self) -> str:
+        user = (
+            " as an unprivileged user" if _running_as_root() else (f" {root_note()}" if root_note() else "")
+        )
         if self.kind == "bwrap":
             return (
-                "bubblewrap: own filesystem view (course code, probes, submission only), no network, "
+                f"bubblewrap{user}: own filesystem view (course code, probes, submission only), no network, "
                 "own PID namespace, no capabilities; per-test time, CPU, memory and output limits"
             )
         return (
-            "process only (bubblewrap unavailable): own process with per-test time, CPU, memory and "
-            "output limits; the code can read what this user can read and is not cut off from the network"
+            f"process only{user} ({self.fallback or 'bubblewrap not requested'}): own process with per-test "
+            "time, CPU, memory and output limits, every process it starts killed before the score is "
+            "written; the code can read what this user can read and is not cut off from the network"
+        )
+
+    def warning(self) -> str:
+        """One line for stdout and feedback when grading fell back to a plain process, else empty."""
+        if self.kind != "process" or not self.fallback:
+            return ""
+        return (
+            f"WARNING: the learner's code ran WITHOUT the bubblewrap sandbox ({self.fallback}); "
+            "it ran as a plain process (--require-sandbox makes this an error)"
         )
 
 
+def _running_as_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0 and _unprivileged_can_run() is None
+
+
+def _world_reachable(path: Path) -> bool:
+    """Every folder on the way to ``path`` is searchable, and ``path`` readable, by any user."""
+    path = path.resolve()
+    for folder in [*reversed(path.parents), path]:
+        try:
+            mode = folder.stat().st_mode
+        except OSError:
+            return False
+        wanted = stat.S_IXOTH if folder.is_dir() else stat.S_IROTH
+        if not mode & wanted:
+            return False
+    return True
+
+
 @cache
-def _bwrap_works() -> bool:
+def _unprivileged_can_run() -> str | None:
+    """None when an unprivileged user can run this Python on the course, else what stands in the way."""
+    for path in (
+        Path(sys.executable),
+        Path(sys.base_prefix),
+        Path(sys.prefix),
+        COURSE_ROOT / "patterns",
+        COURSE_ROOT / "exercises",
+    ):
+        if not _world_reachable(path):
+            return f"{path.resolve()} is not readable by other users"
+    return None
+
+
+def root_note() -> str:
+    """Why the learner's code runs as root although this is root (empty when it does not)."""
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and (problem := _unprivileged_can_run()):
+        return f"as root: no unprivileged user can run the grader's Python here ({problem})"
+    return ""
+
+
+def _learner_uid() -> int | None:
+    """A fresh unprivileged user id for a worker when running as root (else None: run as this user)."""
+    if not _running_as_root():
+        return None
+    while True:
+        uid = LEARNER_UIDS.start + secrets.randbelow(len(LEARNER_UIDS))
+        if not _learner_processes(uid, ""):
+            return uid
+
+
+@cache
+def _bwrap_problem() -> str | None:
+    """None when bubblewrap starts here (as the learner's user, when root), else why it does not."""
     bwrap = shutil.which("bwrap")
     if bwrap is None:
-        return False
-    probe = [bwrap, "--ro-bind", "/", "/", "--unshare-net", "--die-with-parent", "true"]
+        return "bubblewrap is not installed (Debian's 'bubblewrap')"
+    probe = [bwrap, "--ro-bind", "/", "/", "--unshare-all", "--die-with-parent", "--cap-drop", "ALL", "true"]
+    user: dict[str, Any] = {"user": LEARNER_UIDS.start, "group": LEARNER_UIDS.start, "extra_groups": []}
     try:
-        return subprocess.run(probe, capture_output=True, timeout=10, check=False).returncode == 0
-    except (OSError, subprocess.TimeoutExpired):
-        return False
+        run = subprocess.run(
+            probe, capture_output=True, timeout=10, check=False, **(user if _running_as_root() else {})
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return f"bubblewrap did not start: {error}"
+    if run.returncode != 0:
+        detail = run.stderr.decode("utf-8", "replace").strip().splitlines()
+        return f"bubblewrap did not start: {detail[-1] if detail else f'exit status {run.returncode}'}"
+    return None
 
 
-def choose_isolation(requested: Literal["auto", "bwrap", "process"] = "auto") -> Isolation:
-    """bubblewrap when it works here (``auto``), or what was asked for; bwrap on request must work."""
+def _bwrap_works() -> bool:
+    return _bwrap_problem() is None
+
+
+def choose_isolation(
+    requested: Literal["auto", "bwrap", "process"] = "auto", *, require_sandbox: bool = False
+) -> Isolation:
+    """bubblewrap when it works here (``auto``), or what was asked for; bwrap on request (or with
+    ``require_sandbox``) must work. A fallback to a plain process carries its reason."""
     if requested == "process":
+        if require_sandbox:
+            raise RuntimeError("--require-sandbox contradicts --isolation process")
         return Isolation("process")
-    if _bwrap_works():
+    problem = _bwrap_problem()
+    if problem is None:
         return Isolation("bwrap")
-    if requested == "bwrap":
-        raise RuntimeError("bubblewrap was requested but does not work here (install Debian's 'bubblewrap')")
-    return Isolation("process")
+    if requested == "bwrap" or require_sandbox:
+        raise RuntimeError(f"the sandbox is required but {problem}")
+    return Isolation("process", fallback=problem)
 
 
 def _bwrap_command(exercise: Exercise, work: Path, python: list[str]) -> list[str]:
@@ -132,11 +225,20 @@ class _Worker:
         self.exercise = exercise
         self._temp = tempfile.TemporaryDirectory(prefix="lab-grade-")
         scratch = Path(self._temp.name)
+        self.uid = _learner_uid()  # root: the learner's code runs as this unprivileged user
+        self.token = os.urandom(8).hex()  # marks every process of this worker (found and killed by it)
+        user: dict[str, Any] = {}
+        if self.uid is not None:
+            os.chown(scratch, self.uid, self.uid)
+            user = {"user": self.uid, "group": self.uid, "extra_groups": []}
+        self.budget_spent = False
+        self.import_hang = False
         python = [sys.executable, "-m", "exercises.grader.child"]
         if isolation.kind == "bwrap":
             command, env, cwd = _bwrap_command(exercise, scratch, python), None, scratch
         else:
             command, env, cwd = python, {**_child_environment(), "PYTHONPATH": str(COURSE_ROOT)}, scratch
+            env[WORKER_TOKEN] = self.token
         self._process = spawn(
             command,
             stdin=subprocess.PIPE,
@@ -145,11 +247,16 @@ class _Worker:
             cwd=cwd,
             env=env,
             start_new_session=True,
+            **user,
         )
         self._lines: queue.Queue[dict[str, Any] | None] = queue.Queue()
         self._stderr: list[bytes] = []
-        threading.Thread(target=self._read_stdout, daemon=True).start()
-        threading.Thread(target=self._read_stderr, daemon=True).start()
+        self._readers = [
+            threading.Thread(target=self._read_stdout, daemon=True),
+            threading.Thread(target=self._read_stderr, daemon=True),
+        ]
+        for reader in self._readers:
+            reader.start()
         self._jobs = 0
         setup = {
             "python_path": [str(COURSE_ROOT)],
@@ -165,23 +272,25 @@ class _Worker:
     def _read_stdout(self) -> None:
         assert self._process.stdout is not None
         read = 0
-        for raw in self._process.stdout:
-            read += len(raw)
-            if read > MAX_CHILD_STDOUT:
-                break
-            try:
-                line = json.loads(raw)
-            except json.JSONDecodeError:
-                continue
-            if isinstance(line, dict):
-                self._lines.put(line)
+        with contextlib.suppress(ValueError, OSError):  # the stream closed under us: the worker is gone
+            for raw in self._process.stdout:
+                read += len(raw)
+                if read > MAX_CHILD_STDOUT:
+                    break
+                try:
+                    line = json.loads(raw)
+                except json.JSONDecodeError:
+                    continue
+                if isinstance(line, dict):
+                    self._lines.put(line)
         self._lines.put(None)
 
     def _read_stderr(self) -> None:
         assert self._process.stderr is not None
-        while chunk := self._process.stderr.read(65536):
-            self._stderr.append(chunk)
-            del self._stderr[:-4]
+        with contextlib.suppress(ValueError, OSError):  # the stream closed under us: the worker is gone
+            while chunk := self._process.stderr.read(65536):
+                self._stderr.append(chunk)
+                del self._stderr[:-4]
 
     def stderr_tail(self) -> str:
         return b"".join(self._stderr).decode("utf-8", "replace")[-2000:]
@@ -201,6 +310,8 @@ class _Worker:
     def alive(self) -> bool:
         return self._process.poll() is None
 
+    parallel_tests = 1  # set by the Grader that owns this worker
+
     def run(self, files: dict[str, str], tests: list[dict[str, Any]], limits: Limits) -> list[dict[str, Any]]:
         """Grade one submission; return the verdict lines in the order they came."""
         self._jobs += 1
@@ -209,17 +320,25 @@ class _Worker:
             "files": files,
             "limits": {"memory_mb": limits.memory_mb, "output_bytes": limits.output_bytes},
             "tests": tests,
+            "parallel": self.parallel_tests,  # tests run at once in the sandbox (each its own process)
         }
         try:
             self._send(job)
         except OSError:
             return []
-        deadline = time.monotonic() + sum(t["timeout_s"] + 2 for t in tests) + 5
+        per_test = sum(t["timeout_s"] + 2 for t in tests) + 5
+        deadline = time.monotonic() + min(per_test, limits.submission_s)
         verdicts: list[dict[str, Any]] = []
         while (line := self._next(deadline)) is not None:
             if line.get("done") == self._jobs:
                 return verdicts
             verdicts.append(line)
+            if _hangs_at_import(line):  # every other test would wait as long: report it once
+                self.import_hang = True
+                break
+        self.budget_spent = (
+            not self.import_hang and time.monotonic() >= deadline and per_test > limits.submission_s
+        )
         self.close()  # out of time, or the child died: this worker is finished
         return verdicts
 
@@ -228,11 +347,60 @@ class _Worker:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self._process.pid, signal.SIGKILL)
             self._process.wait()
+        _sweep(self.uid, self.token)  # whatever the learner's code started, however it detached
+        for reader in self._readers:
+            reader.join(timeout=2.0)
         for stream in (self._process.stdin, self._process.stdout, self._process.stderr):
-            with contextlib.suppress(OSError):
+            with contextlib.suppress(OSError, ValueError):
                 if stream is not None:
                     stream.close()
         self._temp.cleanup()
+
+
+WORKER_TOKEN = "LAB_GRADING_WORKER"
+SWEEP_ROUNDS = 200
+
+
+def _hangs_at_import(verdict: dict[str, Any]) -> bool:
+    error = verdict.get("error")
+    return isinstance(error, dict) and error.get("type") == "ImportTimeout"
+
+
+def _learner_processes(uid: int | None, token: str) -> list[int]:
+    """Live processes of a worker: all of ``uid``'s (root gave it that id alone), else those whose
+    environment carries the worker's token (this user's own processes; best effort)."""
+    found = []
+    marker = f"{WORKER_TOKEN}={token}".encode()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            status = Path(f"/proc/{entry}/status").read_text()
+            fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+            if fields.get("State", "").strip().startswith(("Z", "X")):
+                continue  # dead: it runs nothing (its parent or init reaps it)
+            if uid is not None:
+                if int(fields.get("Uid", "-1").split()[0]) == uid:
+                    found.append(int(entry))
+            elif marker in Path(f"/proc/{entry}/environ").read_bytes().split(b"\0"):
+                found.append(int(entry))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def _sweep(uid: int | None, token: str) -> None:
+    """Kill every process the worker and the learner's code left, until none is left running."""
+    if not Path("/proc/self/status").exists():
+        return
+    for _ in range(SWEEP_ROUNDS):
+        alive = _learner_processes(uid, token)
+        if not alive:
+            return
+        for pid in alive:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        time.sleep(0.005)
 
 
 def _test_specs(tests: list[tuple[str, Test, bool]], limits: Limits) -> list[dict[str, Any]]:
@@ -271,7 +439,9 @@ def _judge(test: Test, verdict: dict[str, Any] | None, hidden: bool, stderr: str
         kind, message, where = error.get("type", "Error"), error.get("message", ""), error.get("where", "")
         if kind == "NotImplementedError":
             return result("error", f"not implemented yet: {message}")
-        place = f" ({where})" if where else ""
+        if kind == "ImportTimeout":
+            return result("timeout", f"called {call}: {message}{f' ({where})' if where else ''}")
+        place = f" ({where})" if where and f"({where})" not in message else ""
         return result("error", f"called {call}: raised {kind}: {message}{place}")
     if "value" not in verdict:
         return result("crashed", f"called {call}: the process returned no result")
@@ -288,17 +458,25 @@ def _judge(test: Test, verdict: dict[str, Any] | None, hidden: bool, stderr: str
 
 
 def _results(
-    tests: list[tuple[str, Test, bool]], verdicts: list[dict[str, Any]], stderr: str
+    tests: list[tuple[str, Test, bool]],
+    verdicts: list[dict[str, Any]],
+    stderr: str,
+    not_run: str | None = None,
 ) -> list[TestResult]:
     """Match verdicts to tests strictly in order: the child reports test i on line i. A line out of
-    place means something other than the child wrote to its channel; from there on nothing counts."""
+    place means something other than the child wrote to its channel; from there on nothing counts.
+    ``not_run`` is why the tests without a verdict did not run (a timeout), when the grader knows."""
     results = []
     tampered = False
     for index, (test_id, test, hidden) in enumerate(tests):
         verdict = verdicts[index] if index < len(verdicts) else None
         if verdict is not None and verdict["id"] != test_id:
             tampered = True
-        if tampered:
+        if verdict is None and not_run is not None and not tampered:
+            results.append(
+                TestResult(test.name, test.task, 0.0, test.points, "timeout", not_run, hidden, 0.0)
+            )
+        elif tampered:
             message = "the grading channel carried a result this test did not produce (tampering): no points"
             results.append(
                 TestResult(test.name, test.task, 0.0, test.points, "crashed", message, hidden, 0.0)
@@ -334,6 +512,8 @@ class Grader:
         if hidden is not None:
             self.tests += [(f"hidden-{i}", test, True) for i, test in enumerate(hidden)]
         self._idle: queue.Queue[_Worker | None] = queue.Queue()
+        # the cores, shared by the workers: one worker runs tests two at a time on two cores, two run one
+        self._parallel_tests = max(1, (os.cpu_count() or 1) // max(1, jobs))
         for _ in range(max(1, jobs)):
             self._idle.put(None)  # workers start lazily, in the thread that first needs one
         self._workers: list[_Worker] = []
@@ -359,6 +539,7 @@ class Grader:
         worker = self._idle.get()
         if worker is None or not worker.alive:
             worker = _Worker(self.exercise, self.isolation, self._spawn)
+            worker.parallel_tests = self._parallel_tests
             with self._lock:
                 self._workers.append(worker)
         return worker
@@ -374,6 +555,7 @@ class Grader:
         started = time.perf_counter()
         grade = Grade(self.exercise.slug, name or submission.name, isolation=self.isolation.describe())
         grade.hidden_not_run = self.hidden_not_run
+        grade.task_titles = {task.number: task.title for task in self.exercise.tasks}
         files, problem = _read_files(self.exercise, submission)
         if problem:
             grade.error = problem
@@ -386,9 +568,20 @@ class Grader:
         try:
             verdicts = worker.run(files, _test_specs(self.tests, self.limits), self.limits)
             stderr = "" if worker.alive else worker.stderr_tail()
+            if self.isolation.kind == "process":
+                worker.close()  # no PID namespace: end the worker, and every process left, before scoring
         finally:
             self._idle.put(worker if worker.alive else None)
-        grade.results = _results(self.tests, verdicts, stderr)
+        not_run = None
+        if worker.import_hang:
+            files_named = ", ".join(self.exercise.files)
+            not_run = f"not run: importing {files_named} never finished (reported once, above)"
+        elif worker.budget_spent:
+            not_run = (
+                f"not run: the submission used up its time budget for this exercise "
+                f"({self.limits.submission_s:g} s for all tests together)"
+            )
+        grade.results = _results(self.tests, verdicts, stderr, not_run)
         grade.seconds = time.perf_counter() - started
         return grade
 
@@ -423,3 +616,43 @@ def grade_submission(
     """
     with Grader(exercise, include_hidden=include_hidden, isolation=isolation, limits=limits) as grader:
         return grader.grade(submission, name)
+
+
+_warm_graders: dict[tuple[Path, Isolation, tuple[tuple[str, float, int], ...]], Grader] = {}
+_warm_lock = threading.Lock()
+
+
+def _exercise_fingerprint(exercise: Exercise) -> tuple[tuple[str, float, int], ...]:
+    """What a warm worker loaded: when one of these files changes, a new worker is started."""
+    files = [exercise.root / name for name in ("exercise.toml", "probes.py", "checks.py", "tests_public.py")]
+    stats = [(str(path), path.stat().st_mtime, path.stat().st_size) for path in files if path.exists()]
+    return tuple(stats)
+
+
+def _close_warm_graders() -> None:
+    with _warm_lock:
+        for grader in _warm_graders.values():
+            grader.close()
+        _warm_graders.clear()
+
+
+def check_submission(
+    exercise: Exercise, submission: Path, *, isolation: Isolation | None = None, name: str | None = None
+) -> Grade:
+    """The public tests on a :class:`Grader` kept warm for the life of this process (a notebook kernel),
+    so a second ``check`` starts no sandbox. Same isolation as any grading: the warm worker never runs
+    learner code; each test runs in a fresh process forked from it, and each submission's files and
+    processes are gone before the next starts."""
+    import atexit
+
+    chosen = isolation or choose_isolation()
+    key = (exercise.root.resolve(), chosen, _exercise_fingerprint(exercise))
+    with _warm_lock:
+        grader = _warm_graders.get(key)
+        if grader is None:
+            for stale in [k for k in _warm_graders if k[0] == key[0]]:
+                _warm_graders.pop(stale).close()
+            if not _warm_graders:
+                atexit.register(_close_warm_graders)
+            grader = _warm_graders[key] = Grader(exercise, include_hidden=False, isolation=chosen)
+    return grader.grade(submission, name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import importlib.machinery
 import importlib.util
 import sys
@@ -23,6 +24,7 @@ __all__ = [
     "Task",
     "Test",
     "TestResult",
+    "grade_html",
     "load_exercise",
 ]
 
@@ -30,7 +32,13 @@ Status = Literal["passed", "failed", "timeout", "crashed", "error"]
 
 
 class ExerciseError(LabError):
-    """An exercise folder or a submission is malformed; the message says what and where."""
+    """An exercise folder or a submission is malformed; the message says what and where.
+
+    In a notebook (IPython) it shows as one line, like the command line's ``error: ...``, not a traceback.
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"{type(self).__name__}: {self}"]
 
 
 @dataclass(frozen=True)
@@ -76,6 +84,8 @@ class Limits:
     timeout_s: float = 5.0
     memory_mb: int = 1536
     output_bytes: int = 1_000_000
+    # the whole submission of this exercise, all tests together: an endless loop cannot cost 15 timeouts
+    submission_s: float = 60.0
 
 
 @dataclass(frozen=True)
@@ -198,6 +208,7 @@ class Grade:
     seconds: float = 0.0
     hidden_not_run: int = 0
     error: str | None = None
+    task_titles: dict[int, str] = field(default_factory=dict)
 
     @property
     def score(self) -> float:
@@ -220,6 +231,47 @@ class Grade:
         return dict(sorted(tasks.items()))
 
     def _repr_html_(self) -> str:
-        from exercises.grader.reports import grade_html
-
         return grade_html(self)
+
+
+STATUS_WORDS = {
+    "passed": "pass",
+    "failed": "fail",
+    "timeout": "timeout",
+    "crashed": "crashed",
+    "error": "error",
+}
+STATUS_COLOURS = {"passed": "#1a7f37", "failed": "#cf222e", "timeout": "#9a6700", "crashed": "#8250df"}
+
+
+def grade_html(grade: Grade) -> str:
+    """A grade as an HTML table (task, test, status, points, message) under a summary line."""
+    passed = sum(r.status == "passed" for r in grade.results)
+    summary = (
+        f"<b>{html.escape(grade.exercise)}</b>: {grade.score:g}/{grade.max_score:g} points, "
+        f"{passed} of {len(grade.results)} tests passed"
+    )
+    if grade.hidden_not_run:
+        summary += f"; {grade.hidden_not_run} hidden tests not run"
+    summary += f" ({grade.seconds:.1f} s)"
+    cell = "border:1px solid #d0d7de;padding:3px 6px;text-align:left;vertical-align:top"
+    rows = []
+    for task, results in grade.by_task().items():
+        task_label = html.escape(f"{task}. {grade.task_titles.get(task, f'Task {task}')}")
+        for result in results:
+            colour = STATUS_COLOURS.get(result.status, "#cf222e")
+            name = html.escape(result.name) + (" <i>(hidden)</i>" if result.hidden else "")
+            message = html.escape(result.message)
+            rows.append(
+                f'<tr><td style="{cell}">{task_label}</td><td style="{cell}">{name}</td>'
+                f'<td style="{cell};color:{colour};font-weight:bold">{STATUS_WORDS[result.status]}</td>'
+                f'<td style="{cell}">{result.points:g}/{result.max_points:g}</td>'
+                f'<td style="{cell}"><pre style="margin:0;white-space:pre-wrap">{message}</pre></td></tr>'
+            )
+    header = "".join(f'<th style="{cell}">{h}</th>' for h in ("task", "test", "status", "points", "message"))
+    error = f'<p style="color:#cf222e">{html.escape(grade.error)}</p>' if grade.error else ""
+    isolation = f'<p style="color:#57606a;font-size:smaller">isolation: {html.escape(grade.isolation)}</p>'
+    return (
+        f'<div><p>{summary}</p>{error}<table style="border-collapse:collapse"><thead><tr>{header}</tr>'
+        f"</thead><tbody>{''.join(rows)}</tbody></table>{isolation}</div>"
+    )

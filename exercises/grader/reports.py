@@ -4,7 +4,6 @@ the feedback file and the instructor's grades.csv; written atomically."""
 from __future__ import annotations
 
 import csv
-import html
 import io
 import json
 import math
@@ -13,10 +12,9 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
-from exercises.grader.engine import COURSE_ROOT
-from exercises.grader.model import Exercise, ExerciseError, Grade, TestResult, load_exercise
+from exercises.grader.model import STATUS_WORDS, Exercise, Grade, Status, TestResult, grade_html
 
 __all__ = [
     "ExerciseStatus",
@@ -24,6 +22,7 @@ __all__ = [
     "check_text",
     "feedback_markdown",
     "grade_html",
+    "graded_from_results",
     "grades_csv",
     "read_results",
     "results_json",
@@ -31,46 +30,38 @@ __all__ = [
     "write_atomic",
 ]
 
-ExerciseStatus = Literal["passed", "graded", "missing", "error"]
-
-STATUS_WORDS = {
-    "passed": "pass",
-    "failed": "fail",
-    "timeout": "timeout",
-    "crashed": "crashed",
-    "error": "error",
-}
-STATUS_COLOURS = {"passed": "#1a7f37", "failed": "#cf222e", "timeout": "#9a6700", "crashed": "#8250df"}
+# missing: the learner's files are not in the submission; ambiguous: two copies of one; error: the grader
+ExerciseStatus = Literal["passed", "graded", "missing", "ambiguous", "error"]
+SUBMISSION_STATUS_ORDER = ("error", "ambiguous", "missing")
 OUTPUT_LINES = 10
+BOM = "\ufeff"  # grades.csv starts with it: Excel then reads UTF-8 (learners' names are not all ASCII)
+HIDDEN_NOT_SHOWN = (
+    "(a hidden test: what it called and expected is not shown until the instructor publishes it)"
+)
 FILE_MODE = 0o644  # a temporary file is private; what it becomes is an ordinary file
 
 
 @dataclass(frozen=True)
 class GradedExercise:
-    """One exercise of one submission: its grade, and whether it was graded, missing or broke the grader."""
+    """One exercise of one submission: its grade, whether it was graded, missing or broke the grader, and
+    the fingerprints resuming compares (the learner's files, the exercise's tests)."""
 
     exercise: Exercise
     grade: Grade
     status: ExerciseStatus
+    files_sha256: str = ""
+    exercise_sha256: str = ""
 
 
 def _points(value: float) -> str:
     return f"{value:g}"
 
 
-def _task_titles(slug: str) -> dict[int, str]:
-    """Task titles of the course's exercise ``slug`` (empty if it cannot be read: titles are a nicety)."""
-    try:
-        exercise = load_exercise(COURSE_ROOT / "exercises" / slug)
-    except ExerciseError:
-        return {}
-    return {task.number: task.title for task in exercise.tasks}
-
-
-def _numbered(grade: Grade) -> list[tuple[str, TestResult]]:
-    """Each result, task by task, with its Gradescope number ``task.n`` (n counts within the task)."""
+def _numbered(grade: Grade, prefix: str = "") -> list[tuple[str, TestResult]]:
+    """Each result, task by task, with its Gradescope number ``task.n`` (n counts within the task),
+    after ``prefix`` (the exercise's number when a results.json holds several: unique numbers)."""
     return [
-        (f"{task}.{n}", result)
+        (f"{prefix}{task}.{n}", result)
         for task, results in grade.by_task().items()
         for n, result in enumerate(results, start=1)
     ]
@@ -111,46 +102,10 @@ def check_text(exercise: Exercise, grade: Grade, checked: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def grade_html(grade: Grade) -> str:
-    """A grade as an HTML table (task, test, status, points, message) under a summary line."""
-    titles = _task_titles(grade.exercise)
-    passed = sum(r.status == "passed" for r in grade.results)
-    summary = (
-        f"<b>{html.escape(grade.exercise)}</b>: {_points(grade.score)}/{_points(grade.max_score)} points, "
-        f"{passed} of {len(grade.results)} tests passed"
-    )
-    if grade.hidden_not_run:
-        summary += f"; {grade.hidden_not_run} hidden tests not run"
-    summary += f" ({grade.seconds:.1f} s)"
-    cell = "border:1px solid #d0d7de;padding:3px 6px;text-align:left;vertical-align:top"
-    rows = []
-    for task, results in grade.by_task().items():
-        task_label = html.escape(f"{task}. {titles.get(task, f'Task {task}')}")
-        for result in results:
-            colour = STATUS_COLOURS.get(result.status, "#cf222e")
-            name = html.escape(result.name) + (" <i>(hidden)</i>" if result.hidden else "")
-            message = html.escape(result.message)
-            rows.append(
-                f'<tr><td style="{cell}">{task_label}</td><td style="{cell}">{name}</td>'
-                f'<td style="{cell};color:{colour};font-weight:bold">{STATUS_WORDS[result.status]}</td>'
-                f'<td style="{cell}">{_points(result.points)}/{_points(result.max_points)}</td>'
-                f'<td style="{cell}"><pre style="margin:0;white-space:pre-wrap">{message}</pre></td></tr>'
-            )
-    header = "".join(f'<th style="{cell}">{h}</th>' for h in ("task", "test", "status", "points", "message"))
-    error = f'<p style="color:#cf222e">{html.escape(grade.error)}</p>' if grade.error else ""
-    isolation = f'<p style="color:#57606a;font-size:smaller">isolation: {html.escape(grade.isolation)}</p>'
-    return (
-        f'<div><p>{summary}</p>{error}<table style="border-collapse:collapse"><thead><tr>{header}</tr>'
-        f"</thead><tbody>{''.join(rows)}</tbody></table>{isolation}</div>"
-    )
-
-
 def submission_status(graded: Iterable[GradedExercise]) -> str:
-    """``error`` if grading any exercise broke, else ``missing`` if any is missing, else ``graded``."""
+    """The worst status of its exercises: ``error``, ``ambiguous``, ``missing``, else ``graded``."""
     statuses = {g.status for g in graded}
-    if "error" in statuses:
-        return "error"
-    return "missing" if "missing" in statuses else "graded"
+    return next((status for status in SUBMISSION_STATUS_ORDER if status in statuses), "graded")
 
 
 def _test_output(result: TestResult) -> str:
@@ -161,23 +116,27 @@ def _test_output(result: TestResult) -> str:
     return text
 
 
-def results_json(submission: str, graded: Sequence[GradedExercise], seconds: float) -> dict[str, Any]:
+def results_json(
+    submission: str, graded: Sequence[GradedExercise], seconds: float, *, warning: str = ""
+) -> dict[str, Any]:
     """Gradescope's results.json for one submission (public tests visible, hidden ones after publishing).
 
-    ``extra_data`` holds what grades.csv is rebuilt from: the isolation, each exercise's score and
-    status, and every test's own status (timeout, crashed... which Gradescope's pass/fail cannot say).
+    Test numbers are unique: ``task.n``, prefixed with the exercise's position when there are several.
+    ``extra_data`` holds what grades.csv and a later partial regrade are rebuilt from: the isolation,
+    each exercise's score, status and fingerprints, and every test's own record (timeout, crashed...
+    which Gradescope's pass/fail cannot say). ``warning`` (a sandbox fallback) heads the output.
     """
     several = len(graded) > 1
     tests: list[dict[str, Any]] = []
     extra_tests: list[dict[str, Any]] = []
-    summary = []
-    for item in graded:
+    summary = [warning] if warning else []
+    for position, item in enumerate(graded, start=1):
         grade = item.grade
         summary.append(
             f"{item.exercise.slug}: {_points(grade.score)}/{_points(grade.max_score)} ({item.status})"
             + (f": {grade.error}" if grade.error else "")
         )
-        for number, result in _numbered(grade):
+        for number, result in _numbered(grade, f"{position}." if several else ""):
             name = f"{item.exercise.slug}: {result.name}" if several else result.name
             tests.append(
                 {
@@ -195,9 +154,14 @@ def results_json(submission: str, graded: Sequence[GradedExercise], seconds: flo
                     "exercise": item.exercise.slug,
                     "number": number,
                     "name": result.name,
+                    "task": result.task,
                     "status": result.status,
+                    "points": result.points,
+                    "max_points": result.max_points,
                     "hidden": result.hidden,
                     "seconds": round(result.seconds, 3),
+                    "message": result.message,
+                    "output": result.output,
                 }
             )
     isolations = sorted({g.grade.isolation for g in graded if g.grade.isolation})
@@ -210,6 +174,7 @@ def results_json(submission: str, graded: Sequence[GradedExercise], seconds: flo
             "submission": submission,
             "status": submission_status(graded),
             "isolation": "; ".join(isolations),
+            "warning": warning,
             "seconds": round(seconds, 3),
             "exercises": {
                 g.exercise.slug: {
@@ -219,6 +184,9 @@ def results_json(submission: str, graded: Sequence[GradedExercise], seconds: flo
                     "status": g.status,
                     "message": g.grade.error or "",
                     "seconds": round(g.grade.seconds, 3),
+                    "isolation": g.grade.isolation,
+                    "files_sha256": g.files_sha256,
+                    "exercise_sha256": g.exercise_sha256,
                 }
                 for g in graded
             },
@@ -227,11 +195,62 @@ def results_json(submission: str, graded: Sequence[GradedExercise], seconds: flo
     }
 
 
-def feedback_markdown(submission: str, graded: Sequence[GradedExercise]) -> str:
-    """Readable feedback: per exercise and task, what passed and each failure's message (hidden ones too)."""
+def graded_from_results(data: dict[str, Any], exercise: Exercise) -> GradedExercise | None:
+    """The grade of ``exercise`` as a results.json written earlier recorded it (None if it holds none):
+    what regrading another exercise of the same submission keeps."""
+    extra = data.get("extra_data") if isinstance(data, dict) else None
+    if not isinstance(extra, dict):
+        return None
+    record = extra.get("exercises", {}).get(exercise.slug)
+    if not isinstance(record, dict):
+        return None
+    try:
+        grade = Grade(
+            exercise.slug,
+            str(extra["submission"]),
+            isolation=str(record.get("isolation", "")),
+            seconds=float(record.get("seconds", 0.0)),
+            error=str(record["message"]) or None,
+            task_titles={task.number: task.title for task in exercise.tasks},
+        )
+        grade.results = [
+            TestResult(
+                str(test["name"]),
+                int(test["task"]),
+                float(test["points"]),
+                float(test["max_points"]),
+                cast(Status, test["status"]),
+                str(test["message"]),
+                bool(test["hidden"]),
+                float(test["seconds"]),
+                str(test.get("output", "")),
+            )
+            for test in extra["tests"]
+            if test.get("exercise") == exercise.slug
+        ]
+        return GradedExercise(
+            exercise,
+            grade,
+            cast(ExerciseStatus, record["status"]),
+            str(record.get("files_sha256", "")),
+            str(record.get("exercise_sha256", "")),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None  # written by an older grader: it cannot be kept, so the exercise is regraded
+
+
+def feedback_markdown(
+    submission: str, graded: Sequence[GradedExercise], *, show_hidden: bool = False, warning: str = ""
+) -> str:
+    """Readable feedback: per exercise and task, what passed and each failure's message. A hidden test's
+    message (what it called, what it expected) follows its visibility: shown only with ``show_hidden``
+    (after the deadline)."""
     total = sum(g.grade.score for g in graded)
     maximum = sum(g.grade.max_score for g in graded)
-    lines = [f"# Feedback for {submission}", "", f"**Total: {_points(total)} / {_points(maximum)}**", ""]
+    lines = [f"# Feedback for {submission}", ""]
+    if warning:
+        lines += [f"> **{warning}**", ""]
+    lines += [f"**Total: {_points(total)} / {_points(maximum)}**", ""]
     for item in graded:
         grade, exercise = item.grade, item.exercise
         lines += [
@@ -254,12 +273,8 @@ def feedback_markdown(submission: str, graded: Sequence[GradedExercise]) -> str:
                 mark = "passed" if result.status == "passed" else result.status.upper()
                 lines.append(f"- **{mark}**: {result.name}{hidden}")
                 if result.status != "passed" and not grade.error:
-                    lines += [
-                        "",
-                        "  ```text",
-                        *(f"  {line}" for line in _test_output(result).splitlines()),
-                        "  ```",
-                    ]
+                    shown = _test_output(result) if show_hidden or not result.hidden else HIDDEN_NOT_SHOWN
+                    lines += ["", "  ```text", *(f"  {line}" for line in shown.splitlines()), "  ```"]
             lines.append("")
     isolations = sorted({g.grade.isolation for g in graded if g.grade.isolation})
     if isolations:
@@ -281,11 +296,16 @@ def read_results(out: Path) -> list[dict[str, Any]]:
     return sorted(found, key=lambda d: str(d["extra_data"]["submission"]))
 
 
-def grades_csv(results: Sequence[dict[str, Any]], exercise_order: Sequence[str] = ()) -> str:
-    """grades.csv: a row per submission with a score per exercise, the total, the maximum and the status.
+def grades_csv(
+    results: Sequence[dict[str, Any]], exercise_order: Sequence[str] = (), gone: Iterable[str] = ()
+) -> str:
+    """grades.csv: a row per submission with a score per exercise, the total, the maximum and the status,
+    after a UTF-8 byte order mark (Excel reads it as UTF-8).
 
-    A cell is empty where that submission was not graded on that exercise.
+    A cell is empty where that submission was not graded on that exercise. A submission in ``gone``
+    (graded earlier, its folder no longer there) keeps its row with status ``gone``: never a silent grade.
     """
+    absent = set(gone)
     seen = {slug for data in results for slug in data["extra_data"].get("exercises", {})}
     slugs = [s for s in exercise_order if s in seen] + sorted(seen - set(exercise_order))
     buffer = io.StringIO()
@@ -297,10 +317,9 @@ def grades_csv(results: Sequence[dict[str, Any]], exercise_order: Sequence[str] 
         scores = [_points(exercises[s]["score"]) if s in exercises else "" for s in slugs]
         total = sum(float(e["score"]) for e in exercises.values())
         maximum = sum(float(e["max_score"]) for e in exercises.values())
-        writer.writerow(
-            [extra["submission"], *scores, _points(total), _points(maximum), extra.get("status", "")]
-        )
-    return buffer.getvalue()
+        status = "gone" if extra["submission"] in absent else extra.get("status", "")
+        writer.writerow([extra["submission"], *scores, _points(total), _points(maximum), status])
+    return BOM + buffer.getvalue()
 
 
 def write_atomic(path: Path, text: str) -> None:

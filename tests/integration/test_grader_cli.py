@@ -146,7 +146,7 @@ def results_of(graded, name):
 
 def test_grade_writes_a_row_per_submission_to_grades_csv(graded):
     assert graded["status"] == 0, graded["stdout"] + graded["stderr"]
-    rows = list(csv.reader((graded["out"] / "grades.csv").open()))
+    rows = list(csv.reader((graded["out"] / "grades.csv").open(encoding="utf-8-sig")))
     assert rows == [
         ["submission", "faas", "total", "max", "status"],
         ["alice", "18", "18", "18", "graded"],
@@ -225,7 +225,8 @@ def test_a_second_run_skips_graded_submissions_and_force_regrades_them(graded):
     assert "graded 1 submission(s), skipped 3" in stdout
     assert {n: (out / n / "results.json").stat().st_mtime_ns for n in stamps} == stamps
     assert results_of(graded, "dave")["extra_data"]["status"] == "missing"
-    assert len(list(csv.reader((out / "grades.csv").open()))) == 5  # rebuilt from every results.json
+    rebuilt = list(csv.reader((out / "grades.csv").open(encoding="utf-8-sig")))
+    assert len(rebuilt) == 5  # rebuilt from every results.json
 
     status, stdout, _ = run(
         "grade", str(graded["submissions"]), "--out", str(out), "--exercise", "faas", "--force", "--jobs", "2"
@@ -352,7 +353,7 @@ def test_the_gradescope_bundle_grades_the_solution_full_marks_as_gradescope_woul
     assert not [name for name in names if "/solution/" in name]
     assert mode & 0o111
     assert "apt-get install -y python3 python3-venv python3-pip bubblewrap" in setup
-    assert 'pip install -r "$ROOT/source/requirements.txt"' in setup
+    assert 'pip install -r "$ROOT/source/requirements-grading.txt"' in setup
 
     root = tmp_path / "autograder"
     (root / "submission" / "faas").mkdir(parents=True)  # the learner zipped a folder: found all the same
