@@ -707,6 +707,7 @@ COURSE_CONTENT = (
     "notebooks",
     "patterns",
     "pyproject.toml",
+    "requirements-dev.txt",
     "requirements.txt",
     "tests",
 )
