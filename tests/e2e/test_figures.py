@@ -384,6 +384,47 @@ def example_fan_out_figures() -> Drawn:
     ]
 
 
+def example_scheduled_webhook_figures(sandbox: Sandbox) -> Drawn:
+    from patterns.scheduled_webhook.demo import (
+        deploy_webhooks,
+        plot_deliveries,
+        plot_nights,
+        run_nights,
+        send_through_outage,
+    )
+
+    nights = [run_nights(sandbox, nights=6, lease_hours=lease) for lease in (30.0, 12.0)]
+    outage = send_through_outage(deploy_webhooks(sandbox, suffix="figures"), events=6, outage_s=30.0)
+    return [*(plot_nights(run) for run in nights), plot_deliveries(outage)]
+
+
+def example_scheduled_webhook_explore(sandbox: Sandbox) -> Drawn:
+    from patterns.scheduled_webhook.demo import explore_lease
+
+    return [explore_lease(sandbox, 6.0), explore_lease(sandbox, 54.0)]
+
+
+def example_streams_iterator_age(sandbox: Sandbox) -> Drawn:
+    from patterns.streams import demo
+
+    settings = {"events": 10, "poison_at": 4, "horizon_s": 60}
+    return demo.plot_iterator_age([demo.poison_run(sandbox, c, **settings) for c in demo.POISON_CONFIGS[::2]])
+
+
+def example_streams_lag_and_cost(sandbox: Sandbox) -> Drawn:
+    from patterns.streams import demo
+
+    settings = ((1, 1), (4, 100))
+    lags = [demo.lag_run(sandbox, batch_size=b, shards=s, per_second=5, seconds=2) for s, b in settings]
+    return [demo.plot_lag_and_cost(lags), demo.plot_lag_and_cost(lags[:1], title="one")]
+
+
+def example_streams_explore(sandbox: Sandbox) -> Drawn:
+    from patterns.streams import demo
+
+    return [demo.explore(1, 1, 1, 2), demo.explore(10, 2, 1, 5)]
+
+
 def example_fan_out_explore() -> Drawn:
     from patterns.fan_out.demo import explore
 
@@ -410,6 +451,13 @@ def example_plot_sns_retries() -> Drawn:
     from patterns.pubsub.demo import plot_sns_retries
 
     return plot_sns_retries(30)
+
+
+def example_retries_figures() -> Drawn:
+    from patterns.retries.demo import compare_strategies, explore, plot_calls_per_second
+
+    results = compare_strategies(clients=100, base_s=0.1, cap_s=10.0, seeds=1)
+    return [plot_calls_per_second(results), explore(300, 0.01, 60.0), explore(10, 1.0, 1.0)]
 
 
 def example_event_driven_routing_matrix(sandbox: Sandbox) -> Drawn:
@@ -447,6 +495,15 @@ def example_choreography_comparison(sandbox: Sandbox) -> Drawn:
     ]
 
 
+def example_microservices_figures(sandbox: Sandbox) -> Drawn:
+    from patterns.microservices import demo
+
+    staleness = [demo.measure_staleness(sandbox, batching_window_s=w, changes=2, spacing_s=30) for w in (0, 30)]
+    outages = [demo.outage(sandbox, d, down_from_s=20, down_for_s=40, duration_s=80) for d in ("events", "shared")]
+    costs = [demo.cost_and_coupling(sandbox, d, orders=2) for d in ("events", "shared")]
+    return [demo.plot_staleness(staleness), demo.plot_outage(outages), demo.plot_costs(costs)]
+
+
 def example_api_crud_figures() -> Drawn:
     from patterns.api_crud.demo import LoadLevel, cost_per_million, plot_costs, plot_load
 
@@ -478,13 +535,26 @@ def example_state_connections() -> Drawn:
     return plot_connections(runs)
 
 
-def example_cqrs_figures(sandbox: Sandbox, tmp_path: Path) -> Drawn:
-    from patterns.cqrs.demo import deploy, measure_snapshots, plot_lag, plot_snapshots, sweep_lag
+def example_cqrs_lag(sandbox: Sandbox, tmp_path: Path) -> Drawn:
+    from patterns.cqrs.demo import deploy, plot_lag, plot_lag_run, sweep_lag
 
     lab = deploy(sandbox, "figure", attach_projector=False, search_dir=str(tmp_path))
-    runs = sweep_lag(lab, (1, 10, 100), (0.0, 1.0, 2.0), orders=12)
-    return [plot_lag(runs), plot_snapshots(measure_snapshots(lab, (10, 100), snapshot_every=20))]
+    runs = sweep_lag(lab, (1, 10), (0.0, 1.0), orders=8)
+    return [plot_lag(runs), plot_lag_run(runs[3])]
 
+
+def example_cqrs_snapshots(sandbox: Sandbox, tmp_path: Path) -> Drawn:
+    from patterns.cqrs.demo import deploy, measure_snapshots, plot_snapshots
+
+    lab = deploy(sandbox, "figure", attach_projector=False, search_dir=str(tmp_path))
+    return plot_snapshots(measure_snapshots(lab, (10, 40), snapshot_every=20))
+
+
+
+def example_idempotency_concurrent(sandbox: Sandbox) -> Drawn:
+    from patterns.idempotency.demo import explore, plot_concurrent_duplicates
+
+    return plot_concurrent_duplicates(explore(sandbox, 3))
 
 EXAMPLES: dict[str, Callable[..., Drawn]] = {
     "patterns.api_crud.demo:plot_load": example_api_crud_figures,
@@ -507,17 +577,30 @@ EXAMPLES: dict[str, Callable[..., Drawn]] = {
     "patterns.pubsub.demo:plot_cost_vs_subscribers": example_plot_cost_vs_subscribers,
     "patterns.pubsub.demo:plot_routing": example_plot_routing,
     "patterns.pubsub.demo:plot_sns_retries": example_plot_sns_retries,
+    "patterns.retries.demo:plot_calls_per_second": example_retries_figures,
+    "patterns.retries.demo:explore": example_retries_figures,
     "patterns.step_functions.history:plot_timeline": example_step_functions_timeline,
     "patterns.fan_out.demo:plot_timeline": example_fan_out_figures,
     "patterns.fan_out.demo:plot_speedup_and_cost": example_fan_out_figures,
     "patterns.fan_out.demo:plot_speedup_vs_workers": example_fan_out_figures,
     "patterns.fan_out.demo:explore": example_fan_out_explore,
+    "patterns.streams.demo:plot_iterator_age": example_streams_iterator_age,
+    "patterns.streams.demo:plot_lag_and_cost": example_streams_lag_and_cost,
+    "patterns.streams.demo:explore": example_streams_explore,
+    "patterns.scheduled_webhook.demo:plot_nights": example_scheduled_webhook_figures,
+    "patterns.scheduled_webhook.demo:plot_deliveries": example_scheduled_webhook_figures,
+    "patterns.scheduled_webhook.demo:explore_lease": example_scheduled_webhook_explore,
     "patterns.event_driven.demo:plot_routing_matrix": example_event_driven_routing_matrix,
     "patterns.event_driven.demo:plot_pipeline_costs": example_event_driven_pipeline_costs,
     "patterns.event_driven.demo:plot_failure_timeline": example_event_driven_failure_timeline,
     "patterns.choreography.demo:plot_comparison": example_choreography_comparison,
-    "patterns.cqrs.demo:plot_lag": example_cqrs_figures,
-    "patterns.cqrs.demo:plot_snapshots": example_cqrs_figures,
+    "patterns.microservices.demo:plot_staleness": example_microservices_figures,
+    "patterns.microservices.demo:plot_outage": example_microservices_figures,
+    "patterns.microservices.demo:plot_costs": example_microservices_figures,
+    "patterns.cqrs.demo:plot_lag": example_cqrs_lag,
+    "patterns.cqrs.demo:plot_lag_run": example_cqrs_lag,
+    "patterns.cqrs.demo:plot_snapshots": example_cqrs_snapshots,
+    "patterns.idempotency.demo:plot_concurrent_duplicates": example_idempotency_concurrent,
 }
 
 

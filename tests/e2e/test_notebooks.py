@@ -36,8 +36,14 @@ INTERACTIVE_NOTEBOOKS = {
     "07-pubsub.ipynb": "order total {value} USD",
     "08-fan-out.ipynb": "on {value} workers:",
     "09-queue-batching.ipynb": "batch size {value}:",
+    "10-streams.ipynb": "batch size {value}, ",
+    "11-scheduled-webhook.ipynb": "lease {value:g} h:",
+    "12-microservices.ipynb": "batching window {value} s:",
+    "13-cqrs.ipynb": "batch size {value}, window",
     "14-saga.ipynb": "failing step {value} (",
     "15-step-functions.ipynb": "failing step {value}",
+    "16-retries.ipynb": "{value} clients, base",
+    "17-idempotency.ipynb": "{value} concurrent duplicates: ",
 }
 
 # Appended to a notebook: move the first control of its interactive by one step and say where to look.
