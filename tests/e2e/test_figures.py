@@ -556,6 +556,13 @@ def example_idempotency_concurrent(sandbox: Sandbox) -> Drawn:
 
     return plot_concurrent_duplicates(explore(sandbox, 3))
 
+
+def example_circuit_breaker_figures(sandbox: Sandbox) -> Drawn:
+    from patterns.circuit_breaker.demo import Scenario, compare, explore, plot_breaker_states, plot_outage_costs
+
+    runs = compare(sandbox, Scenario(outage_start_s=10.0, outage_s=15.0, tail_s=10.0, interval_s=1.0))
+    return [plot_breaker_states(runs), plot_outage_costs(runs), explore(sandbox, 10.0, 0.5, 4, 5.0)]
+
 EXAMPLES: dict[str, Callable[..., Drawn]] = {
     "patterns.api_crud.demo:plot_load": example_api_crud_figures,
     "patterns.api_crud.demo:plot_costs": example_api_crud_figures,
@@ -601,6 +608,9 @@ EXAMPLES: dict[str, Callable[..., Drawn]] = {
     "patterns.cqrs.demo:plot_lag_run": example_cqrs_lag,
     "patterns.cqrs.demo:plot_snapshots": example_cqrs_snapshots,
     "patterns.idempotency.demo:plot_concurrent_duplicates": example_idempotency_concurrent,
+    "patterns.circuit_breaker.demo:plot_breaker_states": example_circuit_breaker_figures,
+    "patterns.circuit_breaker.demo:plot_outage_costs": example_circuit_breaker_figures,
+    "patterns.circuit_breaker.demo:explore": example_circuit_breaker_figures,
 }
 
 

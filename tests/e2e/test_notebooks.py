@@ -44,6 +44,7 @@ INTERACTIVE_NOTEBOOKS = {
     "15-step-functions.ipynb": "failing step {value}",
     "16-retries.ipynb": "{value} clients, base",
     "17-idempotency.ipynb": "{value} concurrent duplicates: ",
+    "18-circuit-breaker.ipynb": "outage {value:g} s:",
 }
 
 # Appended to a notebook: move the first control of its interactive by one step and say where to look.
