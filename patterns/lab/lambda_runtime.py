@@ -665,16 +665,8 @@ class LocalLambdaRuntime:
     def _acquire(self, function: DeployedFunction) -> tuple[_Environment, bool]:
         with self._lock:
             self._reap()
-            idle = [env for env in function.environments if not env.busy and not env.broken]
-            if idle:
-                if function.config.routing == "spread":  # the environment idle longest
-                    chosen = min(idle, key=lambda env: (env.last_used, env.invocations))
-                else:  # provisioned first, then the most recently used (the warmest) environment
-                    chosen = max(idle, key=lambda env: (env.provisioned, env.last_used))
-                chosen.busy = True
-                return chosen, False
             limit = function.config.reserved_concurrency
-            if limit is not None and function.busy >= limit:
+            if limit is not None and function.busy >= limit:  # warm environments count too: 0 stops all
                 raise TooManyRequestsError(
                     f"Rate Exceeded: {function.config.name} is at its reserved concurrency of {limit}"
                 )
@@ -683,6 +675,14 @@ class LocalLambdaRuntime:
                 raise TooManyRequestsError(
                     f"Rate Exceeded: the account is at its concurrency limit of {self.account_concurrency}"
                 )
+            idle = [env for env in function.environments if not env.busy and not env.broken]
+            if idle:
+                if function.config.routing == "spread":  # the environment idle longest
+                    chosen = min(idle, key=lambda env: (env.last_used, env.invocations))
+                else:  # provisioned first, then the most recently used (the warmest) environment
+                    chosen = max(idle, key=lambda env: (env.provisioned, env.last_used))
+                chosen.busy = True
+                return chosen, False
             environment = _Environment(function, self.clock.elapsed, provisioned=False)
             environment.busy = True
             function.environments.append(environment)

@@ -2,6 +2,14 @@
 
 Pure Python, no AWS calls. Times are UTC and have one-minute resolution for ``cron()``, like EventBridge.
 Day-of-week numbers follow AWS: 1 = SUN ... 7 = SAT.
+
+EventBridge Scheduler also evaluates ``cron()`` and ``at()`` in a time zone
+(``ScheduleExpressionTimezone``): :class:`ZonedSchedule` (or ``parse_schedule(..., timezone=...)``) reads
+the expression on that zone's wall clock with Scheduler's daylight-saving rules: a wall time that does
+not exist (the hour skipped in spring) is skipped, and a wall time that happens twice (the hour repeated
+in autumn) fires once, at its first occurrence. ``rate()`` counts elapsed time (``rate(1 day)`` is 24 hours,
+even across a 23- or 25-hour day), so a zone does not change it. Source: "Daylight savings time on
+EventBridge Scheduler", https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import ClassVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from patterns.lab.exceptions import ScheduleExpressionError
 
@@ -22,7 +31,9 @@ __all__ = [
     "CronSchedule",
     "RateSchedule",
     "Schedule",
+    "ZonedSchedule",
     "parse_schedule",
+    "time_zone",
 ]
 
 _EXPECTED_FORMS = (
@@ -480,6 +491,61 @@ class CronSchedule(Schedule):
         return None
 
 
+# --- time zones -----------------------------------------------------------------------------------
+
+
+def time_zone(name: str) -> ZoneInfo:
+    """The IANA time zone ``name`` (``Europe/London``); ScheduleExpressionError if it is unknown here."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ScheduleExpressionError(
+            f"time zone {name!r} is not a time zone name known here; expected an IANA name such as "
+            "'Europe/Paris' or 'America/New_York' (on Windows, pip install tzdata)"
+        ) from None
+
+
+class ZonedSchedule(Schedule):
+    """A ``cron()`` or ``at()`` schedule read on the wall clock of ``zone``, as EventBridge Scheduler does.
+
+    Fire times are returned in UTC. Daylight saving (Scheduler's documented rules): a wall time that does
+    not exist that day is skipped; one that occurs twice fires once, at its first occurrence. A ``rate()``
+    schedule is passed through unchanged: it counts elapsed time, not wall-clock time.
+    """
+
+    def __init__(self, schedule: Schedule, zone: ZoneInfo | str) -> None:
+        self.schedule = schedule
+        self.zone: ZoneInfo = time_zone(zone) if isinstance(zone, str) else zone
+
+    @property
+    def expression(self) -> str:
+        return self.schedule.expression
+
+    def __repr__(self) -> str:
+        return f"ZonedSchedule({self.schedule!r}, {self.zone.key!r})"
+
+    def next_fire_after(self, moment: datetime) -> datetime | None:
+        moment = _require_utc(moment, "moment")
+        if isinstance(self.schedule, RateSchedule):
+            return self.schedule.next_fire_after(moment)
+        # The inner schedule works in "UTC"; we hand it wall-clock times dressed as UTC and read its answers
+        # back as wall-clock times of the zone.
+        wall = moment.astimezone(self.zone).replace(tzinfo=UTC)
+        while True:
+            candidate = self.schedule.next_fire_after(wall)
+            if candidate is None:
+                return None
+            local = candidate.replace(tzinfo=self.zone)  # fold=0: the first of two occurrences
+            fire = local.astimezone(UTC)
+            if fire.astimezone(self.zone).replace(tzinfo=UTC) != candidate:
+                wall = candidate  # this wall time does not exist today (spring forward): skipped
+                continue
+            if fire <= moment:
+                wall = candidate  # the repeated hour's second pass: it already fired once
+                continue
+            return fire
+
+
 # --- parsing --------------------------------------------------------------------------------------
 
 _RATE = re.compile(r"rate\((\S+)\s+(\S+)\)")
@@ -487,12 +553,23 @@ _CRON = re.compile(r"cron\((.*)\)")
 _AT = re.compile(r"at\(([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})\)")
 
 
-def parse_schedule(expression: str, *, anchor: datetime | None = None) -> Schedule:
+def parse_schedule(
+    expression: str, *, anchor: datetime | None = None, timezone: str | ZoneInfo | None = None
+) -> Schedule:
     """Parse an EventBridge ``rate()`` / ``cron()`` or EventBridge Scheduler ``at()`` expression.
 
     ``anchor`` is the start of a ``rate()`` schedule (see RateSchedule); it is ignored for cron() and at().
+    ``timezone`` (an IANA name, Scheduler's ``ScheduleExpressionTimezone``) reads cron() and at() on that
+    zone's wall clock (see ZonedSchedule); None or ``"UTC"`` reads them in UTC.
     Raises ScheduleExpressionError for anything EventBridge would reject.
     """
+    schedule = _parse(expression, anchor)
+    if timezone is None or timezone == "UTC" or isinstance(schedule, RateSchedule):
+        return schedule
+    return ZonedSchedule(schedule, timezone)
+
+
+def _parse(expression: str, anchor: datetime | None) -> Schedule:
     if match := _RATE.fullmatch(expression):
         value_text, unit = match.groups()
         if not _is_number(value_text):

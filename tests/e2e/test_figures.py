@@ -497,10 +497,12 @@ def example_choreography_comparison(sandbox: Sandbox) -> Drawn:
 
 def example_microservices_figures(sandbox: Sandbox) -> Drawn:
     from patterns.microservices import demo
+    from patterns.microservices.adapters import Design
 
+    designs: tuple[Design, ...] = ("events", "shared")
     staleness = [demo.measure_staleness(sandbox, batching_window_s=w, changes=2, spacing_s=30) for w in (0, 30)]
-    outages = [demo.outage(sandbox, d, down_from_s=20, down_for_s=40, duration_s=80) for d in ("events", "shared")]
-    costs = [demo.cost_and_coupling(sandbox, d, orders=2) for d in ("events", "shared")]
+    outages = [demo.outage(sandbox, d, down_from_s=20, down_for_s=40, duration_s=80) for d in designs]
+    costs = [demo.cost_and_coupling(sandbox, d, orders=2) for d in designs]
     return [demo.plot_staleness(staleness), demo.plot_outage(outages), demo.plot_costs(costs)]
 
 
@@ -563,6 +565,31 @@ def example_circuit_breaker_figures(sandbox: Sandbox) -> Drawn:
     runs = compare(sandbox, Scenario(outage_start_s=10.0, outage_s=15.0, tail_s=10.0, interval_s=1.0))
     return [plot_breaker_states(runs), plot_outage_costs(runs), explore(sandbox, 10.0, 0.5, 4, 5.0)]
 
+def example_observability_figures(sandbox: Sandbox) -> Drawn:
+    from patterns.observability.demo import (
+        explore,
+        follow_one_order,
+        logging_cost_by_level,
+        plot_log_bytes,
+        plot_metrics,
+        plot_trace,
+        traffic,
+    )
+
+    cold, warm = follow_one_order(sandbox)
+    run = traffic(
+        sandbox, minutes=4, orders_per_minute=2, trouble=(1, 2), declines_per_minute=1, threshold=1
+    )
+    costs = logging_cost_by_level(sandbox, ("DEBUG", "INFO"), orders=2)
+    return [
+        plot_trace(cold),
+        plot_trace(warm),
+        plot_metrics(run),
+        plot_log_bytes(costs),
+        explore(costs, 0.25, 1_000_000),
+    ]
+
+
 EXAMPLES: dict[str, Callable[..., Drawn]] = {
     "patterns.api_crud.demo:plot_load": example_api_crud_figures,
     "patterns.api_crud.demo:plot_costs": example_api_crud_figures,
@@ -611,6 +638,10 @@ EXAMPLES: dict[str, Callable[..., Drawn]] = {
     "patterns.circuit_breaker.demo:plot_breaker_states": example_circuit_breaker_figures,
     "patterns.circuit_breaker.demo:plot_outage_costs": example_circuit_breaker_figures,
     "patterns.circuit_breaker.demo:explore": example_circuit_breaker_figures,
+    "patterns.observability.demo:plot_trace": example_observability_figures,
+    "patterns.observability.demo:plot_metrics": example_observability_figures,
+    "patterns.observability.demo:plot_log_bytes": example_observability_figures,
+    "patterns.observability.demo:explore": example_observability_figures,
 }
 
 

@@ -224,3 +224,11 @@ def test_warmest_routing_keeps_to_one_environment_in_sequence(sandbox):
 def test_an_unknown_routing_is_refused(sandbox):
     with pytest.raises(ConfigurationError, match="routing must be 'warmest' or 'spread'"):
         sandbox.deploy("bad", "tests.handlers.lifecycle.handler", routing="random")
+
+
+def test_reserved_concurrency_of_zero_throttles_even_a_warm_function(sandbox):
+    sandbox.deploy("warm", "tests.handlers.lifecycle.handler")
+    assert sandbox.lambdas.invoke("warm", {}).ok
+    sandbox.lambdas.configure("warm", reserved_concurrency=0)
+    with pytest.raises(TooManyRequestsError, match="reserved concurrency of 0"):
+        sandbox.lambdas.invoke("warm", {})

@@ -13,7 +13,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from patterns.lab.exceptions import LabError, ScheduleExpressionError
-from patterns.lab.schedules import AtSchedule, CronSchedule, RateSchedule, Schedule, parse_schedule
+from patterns.lab.schedules import (
+    AtSchedule,
+    CronSchedule,
+    RateSchedule,
+    Schedule,
+    ZonedSchedule,
+    parse_schedule,
+    time_zone,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -25,6 +33,14 @@ def utc(year: int, month: int, day: int, *time_of_day: int) -> datetime:
 
 
 # --- cron: the AWS documentation examples -------------------------------------------------------
+# The expressions are the examples of AWS's cron reference, "Using cron and rate expressions to schedule
+# rules in Amazon EventBridge" (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html):
+# 10:00 every day, 12:15 every day, 18:00 Monday-Friday, 08:00 on the 1st, every 15 minutes, every 10
+# minutes Monday-Friday, every 5 minutes 08:00-17:55 Monday-Friday, 09:00 on the first Monday; and its
+# wildcards: L (last day; 6L the last Friday), W (15W the weekday nearest the 15th), # (2#1), ? (no
+# specific value). EventBridge Scheduler uses the same syntax ("Schedule types in EventBridge Scheduler",
+# https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html). The fire times are worked
+# out by hand from a calendar, weekday noted beside each.
 
 
 @pytest.mark.parametrize(
@@ -546,3 +562,118 @@ def test_special_day_rules_agree_with_a_naive_oracle(
     while not _oracle_fires_on(day_of_month, day_of_week, expected):
         expected += timedelta(days=1)
     assert fire == datetime(expected.year, expected.month, expected.day, tzinfo=UTC)
+
+
+# --- time zones and daylight saving (EventBridge Scheduler) ---------------------------------------
+# AWS, "Schedule types in EventBridge Scheduler", section "Daylight savings time on EventBridge Scheduler"
+# (https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html): "When time shifts
+# forward in the Spring, if a cron expression falls on a non-existent date and time, your schedule
+# invocation is skipped. When time shifts backwards in the Fall, your schedule runs only once and does
+# not repeat its invocation." and, for rate(): days are 24-hour durations, whatever the clock does.
+
+
+def _fires(expression: str, zone: str, start: datetime, end: datetime) -> list[datetime]:
+    return parse_schedule(expression, timezone=zone).fire_times(start, end)
+
+
+def test_cron_in_a_time_zone_follows_its_wall_clock_across_the_spring_change() -> None:
+    # America/New_York moved from EST (-5) to EDT (-4) at 02:00 on 2024-03-10; 02:30 did not exist
+    fires = _fires("cron(30 2 * * ? *)", "America/New_York", utc(2024, 3, 8, 12), utc(2024, 3, 12, 12))
+    assert fires == [utc(2024, 3, 9, 7, 30), utc(2024, 3, 11, 6, 30), utc(2024, 3, 12, 6, 30)]  # not the 10th
+
+
+def test_a_repeated_wall_time_fires_once_in_autumn() -> None:
+    # 2024-11-03: 01:00-01:59 happened twice in New York (EDT then EST)
+    fires = _fires("cron(30 1 * * ? *)", "America/New_York", utc(2024, 11, 2, 12), utc(2024, 11, 4, 12))
+    assert fires == [utc(2024, 11, 3, 5, 30), utc(2024, 11, 4, 6, 30)]
+    half_hourly = _fires("cron(0/30 * * * ? *)", "America/New_York", utc(2024, 11, 3, 4), utc(2024, 11, 3, 8))
+    assert half_hourly == [
+        utc(2024, 11, 3, 4, 30),
+        utc(2024, 11, 3, 5),
+        utc(2024, 11, 3, 5, 30),  # 01:30 EDT; 01:00 and 01:30 EST (06:00, 06:30 UTC) do not repeat
+        utc(2024, 11, 3, 7),
+        utc(2024, 11, 3, 7, 30),
+        utc(2024, 11, 3, 8),
+    ]
+
+
+def test_starting_inside_the_repeated_hour_never_returns_the_past() -> None:
+    schedule = parse_schedule("cron(0/5 * * * ? *)", timezone="America/New_York")
+    moment = utc(2024, 11, 3, 6, 10)  # 01:10 EST, the second pass of 01:xx
+    assert schedule.next_fire_after(moment) == utc(2024, 11, 3, 7)
+
+
+def test_london_nightly_job_over_a_year_skips_one_night_and_moves_in_utc() -> None:
+    schedule = parse_schedule("cron(30 1 * * ? *)", timezone="Europe/London")
+    fires = schedule.fire_times(utc(2026, 1, 1), utc(2027, 1, 1))
+    assert len(fires) == 364  # 2026-03-29 01:30 does not exist in London
+    assert utc(2026, 3, 28, 1, 30) in fires
+    assert utc(2026, 3, 30, 0, 30) in fires  # 01:30 BST
+    assert utc(2026, 10, 25, 0, 30) in fires  # 01:30 BST, the first of two 01:30s
+    assert utc(2026, 10, 25, 1, 30) not in fires  # not again at 01:30 GMT
+
+
+def test_rate_is_elapsed_time_whatever_the_zone() -> None:
+    plain = parse_schedule("rate(1 day)", anchor=utc(2024, 3, 9, 12))
+    zoned = parse_schedule("rate(1 day)", anchor=utc(2024, 3, 9, 12), timezone="America/New_York")
+    assert isinstance(zoned, RateSchedule)
+    window = (utc(2024, 3, 9), utc(2024, 3, 13))
+    assert zoned.fire_times(*window) == plain.fire_times(*window)  # 24 h apart across the change
+
+
+def test_one_time_at_in_a_time_zone() -> None:
+    schedule = parse_schedule("at(2026-12-31T23:59:00)", timezone="America/New_York")
+    assert isinstance(schedule, ZonedSchedule)
+    assert schedule.next_fire_after(utc(2026, 1, 1)) == utc(2027, 1, 1, 4, 59)
+    assert schedule.next_fire_after(utc(2027, 1, 1, 4, 59)) is None
+    assert schedule.expression == "at(2026-12-31T23:59:00)"
+    # a one-time schedule in the hour that does not exist never fires
+    gap = parse_schedule("at(2024-03-10T02:30:00)", timezone="America/New_York")
+    assert gap.next_fire_after(utc(2024, 1, 1)) is None
+
+
+def test_utc_and_unknown_zones() -> None:
+    assert isinstance(parse_schedule("cron(0 10 * * ? *)", timezone="UTC"), CronSchedule)
+    with pytest.raises(ScheduleExpressionError, match="'Mars/Olympus' is not a time zone name"):
+        parse_schedule("cron(0 10 * * ? *)", timezone="Mars/Olympus")
+    assert time_zone("Europe/Paris").key == "Europe/Paris"
+
+
+_ZONES = ["America/New_York", "Europe/London", "Australia/Sydney", "Asia/Kolkata", "America/Santiago"]
+_AROUND_CHANGES = st.sampled_from(
+    [
+        utc(2024, 3, 9),
+        utc(2024, 3, 30),
+        utc(2024, 4, 6),
+        utc(2024, 10, 5),
+        utc(2024, 10, 26),
+        utc(2024, 11, 2),
+    ]
+).flatmap(lambda day: st.integers(0, 3 * 24 * 60).map(lambda minutes: day + timedelta(minutes=minutes)))
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(
+    zone=st.sampled_from(_ZONES),
+    minutes=st.sets(st.integers(0, 59), min_size=1, max_size=4),
+    hours=st.sets(st.integers(0, 23), min_size=1, max_size=4),
+    start=_AROUND_CHANGES,
+)
+def test_zoned_cron_agrees_with_a_minute_by_minute_oracle(
+    zone: str, minutes: set[int], hours: set[int], start: datetime
+) -> None:
+    """The first UTC minute after ``start`` whose wall time matches, counting a repeated wall time only at
+    its first occurrence (fold 0); wall times in a spring gap never occur, so they never fire."""
+    expression = f"cron({','.join(map(str, sorted(minutes)))} {','.join(map(str, sorted(hours)))} * * ? *)"
+    schedule = parse_schedule(expression, timezone=zone)
+    assert isinstance(schedule, ZonedSchedule)
+
+    fire = schedule.next_fire_after(start)
+
+    candidate = start + timedelta(minutes=1)
+    while True:
+        local = candidate.astimezone(schedule.zone)
+        if local.minute in minutes and local.hour in hours and local.fold == 0:
+            break
+        candidate += timedelta(minutes=1)
+    assert fire == candidate

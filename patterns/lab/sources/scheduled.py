@@ -16,9 +16,20 @@ each, so ``sandbox.advance(3600)`` fires an hourly rule once and ``advance(86400
 Rules and schedules are re-read on every poll (one list call each), so ones created, changed, disabled
 or deleted after the source was attached are followed. A ``rate()`` starts when the source first sees
 it (a schedule's ``StartDate`` if it has one); ``cron()`` and ``at()`` are absolute, in UTC or in the
-schedule's ``ScheduleExpressionTimezone``; a schedule's ``EndDate`` ends it, and an ``at()`` schedule
-with ``ActionAfterCompletion=DELETE`` is deleted after it fires. Targets other than Lambda functions,
-input transformers, flexible time windows and retry policies are not modelled.
+schedule's ``ScheduleExpressionTimezone`` (with Scheduler's daylight-saving rules, see
+:class:`patterns.lab.schedules.ZonedSchedule`); a schedule's ``EndDate`` ends it, and an ``at()`` schedule
+with ``ActionAfterCompletion=DELETE`` is deleted after it fires.
+
+**Flexible time windows.** A schedule with ``FlexibleTimeWindow={"Mode": "FLEXIBLE",
+"MaximumWindowInMinutes": n}`` is invoked at a moment drawn uniformly from the ``n`` minutes after each
+scheduled time (the source's ``seed`` makes the draws repeatable); ``<aws.scheduler.scheduled-time>`` is
+still the scheduled time. :attr:`ScheduledFire.invoked_at` records when the invocation happened.
+
+**At-least-once.** Scheduler and EventBridge deliver at least once: a target can receive the same fire
+twice. ``schedule_source(sandbox, duplicates=...)`` plays that: ``duplicates(name, scheduled_time)``
+returns how many extra deliveries that fire gets (same scheduled time, a new execution id); they are
+recorded with ``duplicate=True``. Targets other than Lambda functions, input transformers and retry
+policies are not modelled.
 
 The list and get calls are the lab's own (AWS schedules internally); :attr:`ScheduleSource.api_calls`
 counts them so a billing demonstration can leave them out.
@@ -28,21 +39,22 @@ from __future__ import annotations
 
 import functools
 import json
+import random
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from patterns.lab.clock import Timer
 from patterns.lab.events import eventbridge_event
-from patterns.lab.exceptions import ConfigurationError
-from patterns.lab.schedules import RateSchedule, Schedule, parse_schedule
+from patterns.lab.exceptions import ConfigurationError, ScheduleExpressionError
+from patterns.lab.schedules import Schedule, parse_schedule, time_zone
 
 if TYPE_CHECKING:
     from patterns.lab.sandbox import Sandbox
 
-__all__ = ["ScheduleSource", "ScheduledFire", "schedule_source"]
+__all__ = ["Duplicates", "ScheduleSource", "ScheduledFire", "schedule_source"]
 
 # Timers are set a microsecond early, so a fire due exactly at the end of an advance() is never lost
 # to floating-point rounding of the clock's seconds.
@@ -60,6 +72,14 @@ class ScheduledFire:
     scheduled_time: datetime
     target_arn: str
     payload: Any
+    invoked_at: datetime | None = None
+    """When the target was invoked: the scheduled time, or later inside a flexible time window."""
+    duplicate: bool = False
+    """True for an extra delivery of a fire already delivered (at-least-once; see ``duplicates``)."""
+
+
+Duplicates = Callable[[str, datetime], int]
+"""``(rule or group/name, scheduled time) -> extra deliveries of that fire``."""
 
 
 @dataclass
@@ -73,12 +93,12 @@ class _Armed:
     schedule: Schedule | None
     """None when the rule or schedule is disabled."""
     timer: Timer | None = None
-    timezone: ZoneInfo | None = None
     start: datetime | None = None
     end: datetime | None = None
     target_arn: str = ""
     input: str | None = None
     delete_after_completion: bool = False
+    window_minutes: int = 0
 
 
 class ScheduleSource:
@@ -87,8 +107,10 @@ class ScheduleSource:
     Create it with :func:`schedule_source`, which attaches it to the sandbox (one per sandbox).
     """
 
-    def __init__(self, sandbox: Sandbox) -> None:
+    def __init__(self, sandbox: Sandbox, *, seed: int = 0, duplicates: Duplicates | None = None) -> None:
         self._sandbox = sandbox
+        self._random = random.Random(seed)
+        self._duplicates = duplicates
         self._events = sandbox.client("events")
         self._scheduler = sandbox.client("scheduler")
         self._origin_elapsed = sandbox.clock.elapsed
@@ -191,29 +213,28 @@ class ScheduleSource:
         start: datetime | None = details.get("StartDate")
         zone_name = details.get("ScheduleExpressionTimezone") or "UTC"
         try:  # UTC needs no time zone database (Windows has none without the tzdata package)
-            timezone = None if zone_name == "UTC" else ZoneInfo(zone_name)
-        except ZoneInfoNotFoundError:
-            raise ConfigurationError(
-                f"schedule {name!r}: ScheduleExpressionTimezone {zone_name!r} is not a time zone name "
-                "known here (expected e.g. 'Europe/Paris'; on Windows, pip install tzdata)"
-            ) from None
-        schedule = None
-        if details["State"] == "ENABLED":
-            schedule = parse_schedule(
-                details["ScheduleExpression"], anchor=start or self._sandbox.clock.now()
-            )
+            zone = None if zone_name == "UTC" else time_zone(zone_name)
+        except ScheduleExpressionError as error:
+            raise ConfigurationError(f"schedule {name!r}: ScheduleExpressionTimezone: {error}") from None
+        schedule = parse_schedule(
+            details["ScheduleExpression"], anchor=start or self._sandbox.clock.now(), timezone=zone
+        )
+        window = details.get("FlexibleTimeWindow") or {}
+        window_minutes = (
+            int(window.get("MaximumWindowInMinutes", 0)) if window.get("Mode") == "FLEXIBLE" else 0
+        )
         return _Armed(
             "schedule",
             name,
             details["Arn"],
             signature,
-            schedule,
-            timezone=timezone,
+            schedule if details["State"] == "ENABLED" else None,
             start=start,
             end=details.get("EndDate"),
             target_arn=details["Target"]["Arn"],
             input=details["Target"].get("Input"),
             delete_after_completion=details.get("ActionAfterCompletion") == "DELETE",
+            window_minutes=window_minutes,
         )
 
     # ---- firing ---------------------------------------------------------------------------------
@@ -224,11 +245,7 @@ class ScheduleSource:
             return None
         if armed.start is not None:
             after = max(after, armed.start - _ONE_MICROSECOND)
-        if armed.timezone is None or isinstance(schedule, RateSchedule):
-            fire = schedule.next_fire_after(after)
-        else:  # cron() and at() read the wall clock of the schedule's time zone
-            wall = schedule.next_fire_after(after.astimezone(armed.timezone).replace(tzinfo=UTC))
-            fire = wall.replace(tzinfo=armed.timezone).astimezone(UTC) if wall is not None else None
+        fire = schedule.next_fire_after(after)  # a ZonedSchedule reads its zone's wall clock
         if fire is None or (armed.end is not None and fire > armed.end):
             return None
         return fire
@@ -237,7 +254,8 @@ class ScheduleSource:
         fire = self._next_fire(armed, after)
         if fire is None:
             return
-        due = self._origin_elapsed + (fire - self._origin_now).total_seconds() - _EARLY_S
+        delay_s = self._random.uniform(0, 60 * armed.window_minutes) if armed.window_minutes else 0.0
+        due = self._origin_elapsed + (fire - self._origin_now).total_seconds() + delay_s - _EARLY_S
         label = f"{armed.kind} {armed.name} fires at {fire:%Y-%m-%dT%H:%M:%SZ}"
         armed.timer = self._sandbox.clock.call_at(due, functools.partial(self._fire, armed, fire), label)
 
@@ -248,17 +266,20 @@ class ScheduleSource:
 
     def _fire(self, armed: _Armed, fire: datetime) -> None:
         armed.timer = None
-        if armed.kind == "rule":
-            self._fire_rule(armed, fire)
-        else:
-            self._deliver(armed, fire, armed.target_arn, self._scheduler_input(armed, fire))
+        extra = self._duplicates(armed.name, fire) if self._duplicates is not None else 0
+        for delivery in range(1 + extra):
+            if armed.kind == "rule":
+                self._fire_rule(armed, fire, duplicate=delivery > 0)
+            else:
+                payload = self._scheduler_input(armed, fire)
+                self._deliver(armed, fire, armed.target_arn, payload, duplicate=delivery > 0)
         self._arm(armed, fire)
         if armed.timer is None and armed.delete_after_completion:
             group, _, name = armed.name.partition("/")
             self._scheduler.delete_schedule(Name=name, GroupName=group)
             self._api_calls += 1
 
-    def _fire_rule(self, armed: _Armed, fire: datetime) -> None:
+    def _fire_rule(self, armed: _Armed, fire: datetime, *, duplicate: bool) -> None:
         event = eventbridge_event(
             {},
             source="aws.events",
@@ -274,7 +295,7 @@ class ScheduleSource:
             self._api_calls += 1
             for target in response["Targets"]:
                 payload = json.loads(target["Input"]) if "Input" in target else event
-                self._deliver(armed, fire, target["Arn"], payload)
+                self._deliver(armed, fire, target["Arn"], payload, duplicate=duplicate)
             if not response.get("NextToken"):
                 return
             request = {"Rule": armed.name, "NextToken": response["NextToken"]}
@@ -295,19 +316,31 @@ class ScheduleSource:
         except json.JSONDecodeError:
             return text  # plain text input reaches the function as a JSON string
 
-    def _deliver(self, armed: _Armed, fire: datetime, target_arn: str, payload: Any) -> None:
+    def _deliver(
+        self, armed: _Armed, fire: datetime, target_arn: str, payload: Any, *, duplicate: bool = False
+    ) -> None:
         if ":lambda:" not in target_arn:
             return
         self._sandbox.lambdas.invoke_async(target_arn, payload)
-        self._fires.append(ScheduledFire(armed.kind, armed.name, fire, target_arn, payload))
+        self._fires.append(
+            ScheduledFire(
+                armed.kind, armed.name, fire, target_arn, payload, self._sandbox.clock.now(), duplicate
+            )
+        )
 
 
-def schedule_source(sandbox: Sandbox) -> ScheduleSource:
-    """Attach the sandbox's :class:`ScheduleSource` (one per sandbox, or every rule would fire twice)."""
+def schedule_source(
+    sandbox: Sandbox, *, seed: int = 0, duplicates: Duplicates | None = None
+) -> ScheduleSource:
+    """Attach the sandbox's :class:`ScheduleSource` (one per sandbox, or every rule would fire twice).
+
+    ``seed`` makes flexible-window delays repeatable; ``duplicates(name, scheduled_time)`` says how many
+    extra deliveries a fire gets (at-least-once delivery, for demonstrations and tests).
+    """
     if any(isinstance(source, ScheduleSource) for source in sandbox.sources):
         raise ConfigurationError(
             "this sandbox already has a ScheduleSource; a second would fire every rule twice"
         )
-    source = ScheduleSource(sandbox)
+    source = ScheduleSource(sandbox, seed=seed, duplicates=duplicates)
     sandbox.add_source(source)
     return source
