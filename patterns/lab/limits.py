@@ -34,6 +34,7 @@ __all__ = [
     "KINESIS_SHARD_WRITE_RECORDS_PER_S",
     "MEMORY_MAX_MB",
     "MEMORY_MIN_MB",
+    "MEMORY_PER_VCPU_MB",
     "SNS_FIFO_DEDUPLICATION_WINDOW_S",
     "SNS_MANAGED_ENDPOINT_RETRY_PHASES",
     "SOURCES",
@@ -98,6 +99,9 @@ SOURCES: Final = {
 
 MEMORY_MIN_MB: Final = 128
 MEMORY_MAX_MB: Final = 10_240
+# CPU is allocated in proportion to memory; 1,769 MB has the equivalent of one vCPU (AWS Lambda
+# "Configuring function memory", https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html).
+MEMORY_PER_VCPU_MB: Final = 1_769
 TIMEOUT_MAX_S: Final = 900
 INIT_TIMEOUT_S: Final = 10
 SYNC_PAYLOAD_BYTES: Final = 6 * 1024 * 1024
@@ -130,7 +134,7 @@ SQS_DELETE_BATCH_MAX: Final = 10  # entries of one DeleteMessageBatch / ChangeMe
 SQS_FIFO_DEDUPLICATION_WINDOW_S: Final = 300  # SOURCES["sqs_fifo"]: a MessageDeduplicationId counts 5 minutes
 SQS_VISIBILITY_TIMEOUT_MAX_S: Final = 43_200  # 12 hours
 SQS_SEND_BATCH_MAX: Final = 10  # entries of one SendMessageBatch call
-SQS_DELAY_MAX_S: Final = 900  # SOURCES["sqs_quotas"]: DelaySeconds (message timer or delay queue) 0-15 minutes
+SQS_DELAY_MAX_S: Final = 900  # SOURCES["sqs_quotas"]: DelaySeconds of a message or queue, 0-15 minutes
 SQS_MESSAGE_MAX_BYTES: Final = 1_048_576  # a message, and a whole SendMessageBatch (1 MiB since August 2025)
 SQS_MAXIMUM_CONCURRENCY_MIN: Final = 2  # the mapping's MaximumConcurrency (ScalingConfig)
 SQS_MAXIMUM_CONCURRENCY_MAX: Final = 1_000

@@ -31,6 +31,8 @@ __all__ = [
     "ProvisionedConcurrencyCostBreakdown",
     "apigateway_cost",
     "billed_duration_ms",
+    "cloudwatch_custom_metrics_cost",
+    "cloudwatch_logs_ingestion_cost",
     "dynamodb_on_demand_cost",
     "dynamodb_read_request_units",
     "dynamodb_write_request_units",
@@ -49,10 +51,12 @@ __all__ = [
     "provisioned_concurrency_cost",
     "s3_request_cost",
     "scheduler_cost",
+    "secrets_manager_cost",
     "sns_delivery_cost",
     "sns_publish_cost",
     "sqs_cost",
     "sqs_request_count",
+    "ssm_parameter_cost",
     "stepfunctions_express_cost",
     "stepfunctions_standard_cost",
 ]
@@ -213,6 +217,25 @@ _KINESIS_INGESTED = _kinesis_row("on-demand: data ingested", "0.08", "USD per GB
 _KINESIS_RETRIEVED = _kinesis_row("on-demand: data retrieved", "0.04", "USD per GB", unconfirmed=True)
 _KINESIS_ON_DEMAND_ROUNDING = _kinesis_row(
     "on-demand: record size rounded up to", "1024", "bytes", unconfirmed=True
+)
+# CloudWatch: Logs ingestion is in the course's reference sheet marked [U]; the custom-metric price is not
+# in it at all. Both unconfirmed (check the AWS page).
+_cloudwatch_row = partial(_row, "CloudWatch", "https://aws.amazon.com/cloudwatch/pricing/")
+_LOGS_INGESTED = _cloudwatch_row(
+    "Logs ingestion (standard log class)", "0.50", "USD per GB", unconfirmed=True
+)
+_CUSTOM_METRIC = _cloudwatch_row(
+    "custom metrics (first 10,000; EMF metrics count too)", "0.30", "USD per metric-month", unconfirmed=True
+)
+# Secrets Manager: both figures in the course's reference sheet. SSM Parameter Store: standard throughput
+# is marked [U] there; the higher-throughput price is not in it at all. Both SSM rows unconfirmed.
+_secrets_row = partial(_row, "Secrets Manager", "https://aws.amazon.com/secrets-manager/pricing/")
+_SECRET_MONTH = _secrets_row("secrets stored", "0.40", "USD per secret-month")
+_SECRETS_API = _secrets_row("API calls", "0.05", "USD per 10,000 calls")
+_ssm_row = partial(_row, "SSM Parameter Store", "https://aws.amazon.com/systems-manager/pricing/")
+_SSM_STANDARD = _ssm_row("standard parameters, standard throughput API calls", "0", "USD", unconfirmed=True)
+_SSM_HIGHER = _ssm_row(
+    "API calls with higher throughput enabled", "0.05", "USD per 10,000 calls", unconfirmed=True
 )
 
 
@@ -622,3 +645,30 @@ def kinesis_on_demand_cost(stream_hours: float, ingested_bytes: int, retrieved_b
     data_in = _quantity("ingested_bytes", ingested_bytes) / _BYTES_PER_GB * _KINESIS_INGESTED.price
     data_out = _quantity("retrieved_bytes", retrieved_bytes) / _BYTES_PER_GB * _KINESIS_RETRIEVED.price
     return _usd(hours + data_in + data_out)
+
+
+def cloudwatch_logs_ingestion_cost(ingested_bytes: int) -> float:
+    """CloudWatch Logs ingestion of ``ingested_bytes`` (standard class, unconfirmed price, storage not
+    included)."""
+    return _usd(_quantity("ingested_bytes", ingested_bytes) / _BYTES_PER_GB * _LOGS_INGESTED.price)
+
+
+def cloudwatch_custom_metrics_cost(metrics: int, months: float = 1.0) -> float:
+    """``metrics`` custom metrics (each name and dimension set counts once) kept for ``months`` (first
+    price tier, unconfirmed)."""
+    return _usd(_quantity("metrics", metrics) * _quantity("months", months) * _CUSTOM_METRIC.price)
+
+
+def secrets_manager_cost(api_calls: int, *, secrets: int = 0, months: float = 1.0) -> float:
+    """Secrets Manager: ``api_calls`` API calls plus ``secrets`` secrets stored for ``months``."""
+    calls = _quantity("api_calls", api_calls) * _SECRETS_API.price / Decimal(10_000)
+    stored = _quantity("secrets", secrets) * _quantity("months", months) * _SECRET_MONTH.price
+    return _usd(calls + stored)
+
+
+def ssm_parameter_cost(api_calls: int, *, higher_throughput: bool = False) -> float:
+    """SSM Parameter Store API calls on standard parameters (unconfirmed prices): nothing at standard
+    throughput, a price per call with higher throughput enabled."""
+    row = _SSM_HIGHER if higher_throughput else _SSM_STANDARD
+    per = Decimal(10_000) if higher_throughput else Decimal(1)
+    return _usd(_quantity("api_calls", api_calls) * row.price / per)

@@ -560,10 +560,12 @@ def example_idempotency_concurrent(sandbox: Sandbox) -> Drawn:
 
 
 def example_circuit_breaker_figures(sandbox: Sandbox) -> Drawn:
-    from patterns.circuit_breaker.demo import Scenario, compare, explore, plot_breaker_states, plot_outage_costs
+    from patterns.circuit_breaker import demo
 
-    runs = compare(sandbox, Scenario(outage_start_s=10.0, outage_s=15.0, tail_s=10.0, interval_s=1.0))
-    return [plot_breaker_states(runs), plot_outage_costs(runs), explore(sandbox, 10.0, 0.5, 4, 5.0)]
+    scenario = demo.Scenario(outage_start_s=10.0, outage_s=15.0, tail_s=10.0, interval_s=1.0, environments=2)
+    runs = demo.compare(sandbox, scenario)
+    explored = demo.explore(sandbox, 10.0, 0.5, 4, 5.0)
+    return [demo.plot_breaker_states(runs), demo.plot_outage_costs(runs), explored]
 
 def example_observability_figures(sandbox: Sandbox) -> Drawn:
     from patterns.observability.demo import (

@@ -45,6 +45,7 @@ INTERACTIVE_NOTEBOOKS = {
     "16-retries.ipynb": "{value} clients, base",
     "17-idempotency.ipynb": "{value} concurrent duplicates: ",
     "18-circuit-breaker.ipynb": "outage {value:g} s:",
+    "19-observability.ipynb": "sample rate {value:g}:",
 }
 
 # Appended to a notebook: move the first control of its interactive by one step and say where to look.

@@ -83,6 +83,8 @@ def test_every_row_is_dated_sourced_and_in_us_east_1():
         ("SNS", "standard topic publishes", "0.50", "https://aws.amazon.com/sns/pricing/"),
         ("EventBridge", "Scheduler free tier", "14000000", "https://aws.amazon.com/eventbridge/pricing/"),
         ("Step Functions", "Standard state", "0.025", "https://aws.amazon.com/step-functions/pricing/"),
+        ("Secrets Manager", "API calls", "0.05", "https://aws.amazon.com/secrets-manager/pricing/"),
+        ("Secrets Manager", "secrets stored", "0.40", "https://aws.amazon.com/secrets-manager/pricing/"),
         ("DynamoDB", "on-demand read", "0.125", "https://aws.amazon.com/dynamodb/pricing/on-demand/"),
         ("DynamoDB", "on-demand write", "0.625", "https://aws.amazon.com/dynamodb/pricing/on-demand/"),
         ("API Gateway", "REST API requests", "3.50", "https://aws.amazon.com/api-gateway/pricing/"),
@@ -111,6 +113,8 @@ def test_unconfirmed_rows_are_flagged():
         ("S3", "Standard PUT, COPY, POST, LIST requests"),
         ("S3", "Standard GET, SELECT and other requests"),
         *((r.service, r.item) for r in price_table() if r.service == "Kinesis Data Streams"),
+        *((r.service, r.item) for r in price_table() if r.service == "CloudWatch"),
+        *((r.service, r.item) for r in price_table() if r.service == "SSM Parameter Store"),
     }
     assert len([r for r in price_table() if r.service == "Kinesis Data Streams"]) == 7
 

@@ -25,16 +25,46 @@ not document its backoff) and a clock timer wakes the sandbox then, so ``sandbox
 while a shard is backing off and ``sandbox.advance(seconds)`` runs the retries. Bisected halves are
 tried at once. A record's age is counted on the sandbox's clock from when it reached the stream.
 
-The shards are listed when the source is created; resharding after that is not followed.
+**Parallelization, windows, checkpoints, lag.**
+
+* ``parallelization_factor`` (1-10): each shard is worked by that many lanes side by side; a record goes
+  to the lane of its partition key (an MD5 hash, as Kinesis maps keys to shards), so order holds per
+  partition key, not per shard;
+* ``tumbling_window_s`` (1-900): the batches of a shard never span a window (windows are aligned on the
+  clock's Unix time, by record arrival); the event carries ``window``, ``state`` (what the function
+  returned last in this window, ``{}`` at first), ``shardId``, ``eventSourceARN``,
+  ``isFinalInvokeForWindow`` and ``isWindowTerminatedEarly``; the function answers ``{"state": {...}}``
+  (at most 1 MB, else the window is terminated early and closed). When the window has ended, the lane
+  makes one final invocation with no records and ``isFinalInvokeForWindow`` true; a failed invocation
+  keeps the state it had before;
+* :meth:`checkpoints` gives, per shard, the sequence number of the last record of the unbroken run of
+  records done (processed or discarded); a new source given ``resume_from=`` those starts after them
+  (``AFTER_SEQUENCE_NUMBER``), as a mapping does after a restart: whatever was in flight is read again;
+* :attr:`iterator_ages`: at every invocation, the age of the batch's last record (CloudWatch's
+  ``IteratorAge``), on the virtual clock;
+* ``invocation_duration_s``: an optional work model, the virtual seconds an invocation of ``n`` records
+  keeps its lane busy (the lab does not move the clock while a handler runs); without it a batch takes
+  no virtual time.
+
+A record's arrival is mapped onto the virtual clock: the source notes the real and virtual time at each
+poll, and a record arrived at the virtual time that was current when it reached the stream (so records
+that wait behind a blocked batch age correctly).
+
+The shards are listed when the source is created; resharding after that is not followed. The lab runs
+a mapping with a tumbling window at a ParallelizationFactor of 1.
 """
 
 from __future__ import annotations
 
+import bisect
+import hashlib
 import json
 import uuid
 from abc import ABC, abstractmethod
+from collections import deque
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from botocore.exceptions import ClientError
@@ -57,6 +87,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DynamoDBStreamSource",
+    "IteratorAgeSample",
     "KinesisStreamSource",
     "StartingPosition",
     "StreamSourceStats",
@@ -93,6 +124,22 @@ class StreamSourceStats:
     """Records given up on (retries exhausted or too old)."""
     destination_messages: int
     """Records of discarded batches sent to the on-failure destination."""
+    records_reprocessed: int = 0
+    """Records handed to the function again after an earlier invocation already had them."""
+    window_final_invocations: int = 0
+    """Final invocations of tumbling windows (``isFinalInvokeForWindow``)."""
+    windows_terminated_early: int = 0
+    """Tumbling windows closed early because the state grew over the limit."""
+
+
+@dataclass(frozen=True)
+class IteratorAgeSample:
+    """The age of a batch's last record when the function was invoked with it (``IteratorAge``)."""
+
+    at_s: float
+    """When, in the sandbox clock's seconds."""
+    shard_id: str
+    age_s: float
 
 
 @dataclass(frozen=True)
@@ -109,8 +156,10 @@ class _Record:
 
 @dataclass
 class _Shard:
+    """One lane of a shard (a shard has ``parallelization_factor`` of them): its records, in order."""
+
     shard_id: str
-    iterator: str | None
+    lane: int = 0
     pending: list[_Record] = field(default_factory=list)
     parts: list[int] = field(default_factory=list)
     """Lengths of the batches being worked on (more than one after bisecting); pending starts with them."""
@@ -120,6 +169,25 @@ class _Shard:
     retry_at: float = 0.0
     timer: Timer | None = None
     last_result: Invocation | None = None
+    busy_until: float = 0.0
+    window_start: float | None = None
+    """The open tumbling window's start (clock seconds), or None."""
+    state: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class _Reader:
+    """A shard's iterator, its lanes, and what is needed to checkpoint it."""
+
+    shard_id: str
+    iterator: str | None
+    lanes: list[_Shard]
+    order: deque[str] = field(default_factory=deque)
+    """Sequence numbers fetched and not yet done, in stream order."""
+    done: set[str] = field(default_factory=set)
+    checkpoint: str | None = None
+    drained: bool = False
+    """A read in this poll came back empty: the shard has nothing newer until the next poll."""
 
 
 class _StreamSource(ABC):
@@ -142,6 +210,10 @@ class _StreamSource(ABC):
         bisect_batch_on_error: bool = False,
         on_failure: str | None = None,
         report_batch_item_failures: bool = False,
+        parallelization_factor: int = 1,
+        tumbling_window_s: int = 0,
+        resume_from: Mapping[str, str] | None = None,
+        invocation_duration_s: Callable[[int], float] | None = None,
     ) -> None:
         self._sandbox = sandbox
         self._client = sandbox.client(self._service)
@@ -152,6 +224,11 @@ class _StreamSource(ABC):
         self.bisect_batch_on_error = bisect_batch_on_error
         self.on_failure = on_failure
         self.report_batch_item_failures = report_batch_item_failures
+        self.parallelization_factor = parallelization_factor
+        self.tumbling_window_s = tumbling_window_s
+        self.invocation_duration_s = invocation_duration_s
+        self._times: list[tuple[datetime, float]] = []
+        self._note_time()
         self.stream_arn = self._stream_arn(stream)
         self._validate(maximum_retry_attempts)
         default_retries = limits.STREAM_LAB_RETRY_ATTEMPTS_WITH_DESTINATION if on_failure else -1
@@ -160,9 +237,21 @@ class _StreamSource(ABC):
         )
         self._destination_url = self._check_destination(on_failure)
         self._max_age_s = maximum_record_age_s if maximum_record_age_s != -1 else self._retention_s()
-        self._shards = [
-            _Shard(shard_id, self._iterator(shard_id, starting_position)) for shard_id in self._shard_ids()
+        resume = dict(resume_from or {})
+        self._readers = [
+            _Reader(
+                shard_id,
+                self._iterator(shard_id, starting_position, resume.get(shard_id)),
+                [_Shard(shard_id, lane) for lane in range(parallelization_factor)],
+            )
+            for shard_id in self._shard_ids()
         ]
+        self._reader_of = {reader.shard_id: reader for reader in self._readers}
+        self._shards = [lane for reader in self._readers for lane in reader.lanes]
+        self.iterator_ages: list[IteratorAgeSample] = []
+        """Every invocation's ``IteratorAge`` sample, in order."""
+        self._invoked: set[str] = set()
+        self._reprocessed = self._final_invocations = self._terminated_early = 0
         self._closed = False
         self._get_records_calls = self._empty_get_records = self._records_fetched = 0
         self._invocations = self._failed_invocations = self._throttles = self._records_processed = 0
@@ -184,7 +273,11 @@ class _StreamSource(ABC):
     def _shard_ids(self) -> list[str]: ...
 
     @abstractmethod
-    def _iterator(self, shard_id: str, position: str) -> str: ...
+    def _iterator(self, shard_id: str, position: str, after: str | None = None) -> str:
+        """A shard iterator at ``position``, or just after sequence number ``after`` when given."""
+
+    @abstractmethod
+    def _partition_key(self, record: dict[str, Any]) -> str: ...
 
     @abstractmethod
     def _read(self, shard_id: str, iterator: str, limit: int) -> tuple[list[_Record], str | None]:
@@ -214,6 +307,16 @@ class _StreamSource(ABC):
             problems.append(
                 f"maximum_record_age_s must be -1 (infinite) or {low}-{high}, got {self.maximum_record_age_s}"
             )
+        factor_max = limits.STREAM_PARALLELIZATION_FACTOR_MAX
+        if not 1 <= self.parallelization_factor <= factor_max:
+            problems.append(
+                f"parallelization_factor must be 1-{factor_max}, got {self.parallelization_factor}"
+            )
+        window_max = limits.STREAM_TUMBLING_WINDOW_MAX_S
+        if not 0 <= self.tumbling_window_s <= window_max:
+            problems.append(f"tumbling_window_s must be 0-{window_max}, got {self.tumbling_window_s}")
+        if self.tumbling_window_s and self.parallelization_factor > 1:
+            problems.append("the lab runs a tumbling window at a parallelization_factor of 1 only")
         if self.on_failure is not None and self.on_failure.split(":")[2:3] not in (["sqs"], ["sns"]):
             problems.append(f"on_failure must be an SQS queue or SNS topic ARN, got {self.on_failure!r}")
         problems_to_error(
@@ -240,9 +343,22 @@ class _StreamSource(ABC):
         return url
 
     def _record(self, record: dict[str, Any], sequence_number: str, arrival: datetime) -> _Record:
-        age_s = max(0.0, (datetime.now(UTC) - arrival).total_seconds())
         size = len(json.dumps(record).encode()) + 2
-        return _Record(record, sequence_number, arrival, self._sandbox.clock.elapsed - age_s, size)
+        return _Record(record, sequence_number, arrival, self._virtual_arrival(arrival), size)
+
+    def _note_time(self) -> None:
+        """Remember which virtual time was current at this real moment (one entry per virtual time)."""
+        elapsed = self._sandbox.clock.elapsed
+        if not self._times or self._times[-1][1] != elapsed:
+            self._times.append((datetime.now(UTC), elapsed))
+
+    def _virtual_arrival(self, arrival: datetime) -> float:
+        """The virtual time current when a record reached the stream (real time ``arrival``)."""
+        index = bisect.bisect_right([real for real, _ in self._times], arrival) - 1
+        if index >= 0:
+            return self._times[index][1]
+        first_real, first_virtual = self._times[0]  # before this source existed
+        return first_virtual - max(0.0, (first_real - arrival).total_seconds())
 
     # ---- EventSource ----------------------------------------------------------------------------
 
@@ -250,9 +366,17 @@ class _StreamSource(ABC):
         """One attempt per ready shard; return the invocations made plus the batches discarded."""
         if self._closed:
             return 0
+        self._note_time()
+        for reader in self._readers:
+            reader.drained = False
         work = 0
-        ready: list[tuple[_Shard, list[_Record]]] = []
+        ready: list[tuple[_Shard, list[_Record], bool]] = []
         for shard in self._shards:
+            if self._waiting(shard):
+                continue
+            if self._window_over(shard):
+                ready.append((shard, [], True))
+                continue
             batch = self._next_batch(shard)
             if batch is None:
                 continue
@@ -261,12 +385,18 @@ class _StreamSource(ABC):
                 self._discard(shard, expired, "RecordAgeExceeded")
                 work += 1
             else:
-                ready.append((shard, batch))
-        events = [{"Records": [record.record for record in batch]} for _, batch in ready]
+                ready.append((shard, batch, False))
+        events = [self._event(shard, batch, final) for shard, batch, final in ready]
         results = invoke_side_by_side(self._invoke, events)
-        for (shard, batch), result in zip(ready, results, strict=True):
-            work += self._complete(shard, batch, result)
+        for (shard, batch, final), result in zip(ready, results, strict=True):
+            work += self._complete_window(shard, result) if final else self._complete(shard, batch, result)
         return work
+
+    def checkpoints(self) -> dict[str, str]:
+        """Per shard that has one, the sequence number after which a restarted mapping resumes."""
+        return {
+            reader.shard_id: reader.checkpoint for reader in self._readers if reader.checkpoint is not None
+        }
 
     def close(self) -> None:
         """Stop polling (the iterators are dropped, as when a mapping is deleted)."""
@@ -289,45 +419,69 @@ class _StreamSource(ABC):
             bisections=self._bisections,
             records_discarded=self._records_discarded,
             destination_messages=self._destination_messages,
+            records_reprocessed=self._reprocessed,
+            window_final_invocations=self._final_invocations,
+            windows_terminated_early=self._terminated_early,
         )
 
     @property
     def shard_ids(self) -> list[str]:
-        return [shard.shard_id for shard in self._shards]
+        return [reader.shard_id for reader in self._readers]
 
     # ---- batching -------------------------------------------------------------------------------
 
+    def _waiting(self, shard: _Shard) -> bool:
+        """Backing off after a failure, or busy with its last batch (the work model)."""
+        return max(shard.retry_at, shard.busy_until) > self._sandbox.clock.elapsed
+
     def _next_batch(self, shard: _Shard) -> list[_Record] | None:
-        """The batch to attempt on this shard now, or None (backing off, or nothing new)."""
-        if shard.retry_at > self._sandbox.clock.elapsed:
-            return None
+        """The batch to attempt on this lane now, or None (nothing new)."""
         if not shard.parts:
             if len(shard.pending) < self.batch_size:
                 self._fetch(shard)
             if not shard.pending:
                 return None
             shard.parts.append(self._batch_length(shard.pending))
+            if self.tumbling_window_s and shard.window_start is None:
+                shard.window_start = self._window_of(shard.pending[0])
+                self._wake_at(shard, shard.window_start + self.tumbling_window_s, "window end")
         return shard.pending[: shard.parts[0]]
 
     def _fetch(self, shard: _Shard) -> None:
+        """Read the lane's shard until the lane has a batch (other lanes get their keys' records too)."""
+        reader = self._reader_of[shard.shard_id]
         wanted = self.batch_size - len(shard.pending)
-        while wanted > 0 and shard.iterator is not None:
-            records, shard.iterator = self._read(
-                shard.shard_id, shard.iterator, min(wanted, self._get_records_max)
+        while wanted > 0 and reader.iterator is not None and not reader.drained:
+            records, reader.iterator = self._read(
+                reader.shard_id, reader.iterator, min(wanted, self._get_records_max)
             )
             self._get_records_calls += 1
             if not records:
                 self._empty_get_records += 1
+                reader.drained = True
                 return
-            shard.pending.extend(records)
             self._records_fetched += len(records)
-            wanted -= len(records)
+            for record in records:
+                reader.order.append(record.sequence_number)
+                lane = reader.lanes[self._lane_of(record)]
+                lane.pending.append(record)
+                if lane is shard:
+                    wanted -= 1
+
+    def _lane_of(self, record: _Record) -> int:
+        if self.parallelization_factor == 1:
+            return 0
+        digest = hashlib.md5(self._partition_key(record.record).encode(), usedforsecurity=False).digest()
+        return int.from_bytes(digest, "big") % self.parallelization_factor
 
     def _batch_length(self, pending: list[_Record]) -> int:
-        """Records that fit one invocation: at most batch_size, and at most 6 MB of event."""
+        """Records that fit one invocation: at most batch_size, at most 6 MB of event, one window."""
         size, count = _EVENT_OVERHEAD_BYTES, 0
+        window = self._window_of(pending[0]) if self.tumbling_window_s else None
         for record in pending:
             if count == self.batch_size or size + record.size > limits.SYNC_PAYLOAD_BYTES:
+                break
+            if window is not None and self._window_of(record) != window:
                 break
             size += record.size
             count += 1
@@ -341,6 +495,88 @@ class _StreamSource(ABC):
                 return index
         return len(batch)
 
+    # ---- tumbling windows -------------------------------------------------------------------------
+
+    def _window_of(self, record: _Record) -> float:
+        """The start (clock seconds) of the tumbling window a record arrived in; aligned on Unix time."""
+        origin = self._sandbox.clock.timestamp() - self._sandbox.clock.elapsed
+        unix = origin + record.arrived_at
+        return unix - unix % self.tumbling_window_s - origin
+
+    def _window_over(self, shard: _Shard) -> bool:
+        """The lane's window has ended and none of its records is left: time for the final invocation."""
+        if shard.window_start is None or shard.parts:
+            return False
+        if not shard.pending:
+            self._fetch(shard)
+        if shard.pending:
+            return self._window_of(shard.pending[0]) != shard.window_start
+        return self._sandbox.clock.elapsed >= shard.window_start + self.tumbling_window_s
+
+    def _wake_at(self, shard: _Shard, due: float, what: str) -> None:
+        self._sandbox.clock.call_at(due, lambda: None, f"stream {what} {shard.shard_id} of {self.stream_arn}")
+
+    def _event(self, shard: _Shard, batch: list[_Record], final: bool) -> dict[str, Any]:
+        event: dict[str, Any] = {"Records": [record.record for record in batch]}
+        if not self.tumbling_window_s:
+            return event
+        start = shard.window_start if shard.window_start is not None else self._window_of(batch[0])
+        origin = self._sandbox.clock.now() - _seconds(self._sandbox.clock.elapsed)
+        event.update(
+            window={
+                "start": _utc(origin + _seconds(start), "milliseconds"),
+                "end": _utc(origin + _seconds(start + self.tumbling_window_s), "milliseconds"),
+            },
+            state=dict(shard.state),
+            shardId=shard.shard_id,
+            eventSourceARN=self.stream_arn,
+            isFinalInvokeForWindow=final,
+            isWindowTerminatedEarly=False,
+        )
+        return event
+
+    def _complete_window(self, shard: _Shard, result: Invocation | None) -> int:
+        """After the final invocation of a window: close it (or retry it after a failure)."""
+        if result is None or not result.ok:
+            if result is None:
+                self._throttles += 1
+            else:
+                self._invocations += 1
+                self._failed_invocations += 1
+                self._batch_sizes.append(0)
+            self._back_off(shard)
+            return 0 if result is None else 1
+        self._invocations += 1
+        self._batch_sizes.append(0)
+        self._final_invocations += 1
+        self._close_window(shard)
+        shard.failures_in_a_row = 0
+        shard.retry_at = 0.0
+        self._keep_busy(shard, 0)
+        return 1
+
+    def _close_window(self, shard: _Shard) -> None:
+        shard.window_start = None
+        shard.state = {}
+
+    def _keep_state(self, shard: _Shard, result: Invocation) -> None:
+        """Carry the state the function returned to the window's next invocation."""
+        if not self.tumbling_window_s:
+            return
+        state = result.payload.get("state") if isinstance(result.payload, dict) else None
+        state = state if isinstance(state, dict) else {}
+        if len(json.dumps(state).encode()) > limits.STREAM_TUMBLING_STATE_MAX_BYTES:
+            self._terminated_early += 1
+            self._close_window(shard)
+            return
+        shard.state = state
+
+    def _keep_busy(self, shard: _Shard, records: int) -> None:
+        if self.invocation_duration_s is None:
+            return
+        shard.busy_until = self._sandbox.clock.elapsed + self.invocation_duration_s(records)
+        self._wake_at(shard, shard.busy_until, "busy")
+
     # ---- invoking and completing ----------------------------------------------------------------
 
     def _invoke(self, event: dict[str, Any]) -> Invocation:
@@ -353,14 +589,23 @@ class _StreamSource(ABC):
             return 0
         self._invocations += 1
         self._batch_sizes.append(len(batch))
+        now = self._sandbox.clock.elapsed
+        self.iterator_ages.append(IteratorAgeSample(now, shard.shard_id, now - batch[-1].arrived_at))
+        for record in batch:
+            if record.sequence_number in self._invoked:
+                self._reprocessed += 1
+            self._invoked.add(record.sequence_number)
         shard.invokes += 1
         shard.last_result = result
+        self._keep_busy(shard, len(batch))
         failed_from = self._failed_from(result, batch)
         if failed_from is None:
+            self._keep_state(shard, result)
             self._checkpoint(shard, len(batch))
             return 1
         self._failed_invocations += 1
         if failed_from > 0:  # partial success: the records before the first failure are done
+            self._keep_state(shard, result)
             self._checkpoint(shard, failed_from)
         elif self.bisect_batch_on_error and len(batch) > 1:
             half = (len(batch) + 1) // 2
@@ -394,6 +639,11 @@ class _StreamSource(ABC):
 
     def _drop(self, shard: _Shard, count: int) -> None:
         """Move past the first ``count`` records of the current batch."""
+        reader = self._reader_of[shard.shard_id]
+        reader.done.update(record.sequence_number for record in shard.pending[:count])
+        while reader.order and reader.order[0] in reader.done:
+            reader.checkpoint = reader.order.popleft()
+            reader.done.discard(reader.checkpoint)
         del shard.pending[:count]
         shard.parts[0] -= count
         if shard.parts[0] == 0:
@@ -492,12 +742,16 @@ class DynamoDBStreamSource(_StreamSource):
             raise ConfigurationError(f"stream {self.stream_arn!r} does not exist") from error
         return [shard["ShardId"] for shard in description["Shards"]]
 
-    def _iterator(self, shard_id: str, position: str) -> str:
+    def _iterator(self, shard_id: str, position: str, after: str | None = None) -> str:
+        where = {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": after} if after else {}
         response = self._client.get_shard_iterator(
-            StreamArn=self.stream_arn, ShardId=shard_id, ShardIteratorType=position
+            StreamArn=self.stream_arn, ShardId=shard_id, **({"ShardIteratorType": position} | where)
         )
         iterator: str = response["ShardIterator"]
         return iterator
+
+    def _partition_key(self, record: dict[str, Any]) -> str:
+        return json.dumps(record["dynamodb"]["Keys"], sort_keys=True)
 
     def _read(self, _shard_id: str, iterator: str, limit: int) -> tuple[list[_Record], str | None]:
         response = self._client.get_records(ShardIterator=iterator, Limit=limit)
@@ -552,12 +806,19 @@ class KinesisStreamSource(_StreamSource):
                 return shard_ids
             request = {"NextToken": response["NextToken"]}
 
-    def _iterator(self, shard_id: str, position: str) -> str:
+    def _iterator(self, shard_id: str, position: str, after: str | None = None) -> str:
+        where = (
+            {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "StartingSequenceNumber": after} if after else {}
+        )
         response = self._client.get_shard_iterator(
-            StreamARN=self.stream_arn, ShardId=shard_id, ShardIteratorType=position
+            StreamARN=self.stream_arn, ShardId=shard_id, **({"ShardIteratorType": position} | where)
         )
         iterator: str = response["ShardIterator"]
         return iterator
+
+    def _partition_key(self, record: dict[str, Any]) -> str:
+        key: str = record["kinesis"]["partitionKey"]
+        return key
 
     def _read(self, shard_id: str, iterator: str, limit: int) -> tuple[list[_Record], str | None]:
         response = self._client.get_records(ShardIterator=iterator, Limit=limit, StreamARN=self.stream_arn)
@@ -580,6 +841,10 @@ class KinesisStreamSource(_StreamSource):
 
     def _format_arrival(self, arrival: datetime) -> str:
         return _utc(arrival, "milliseconds")
+
+
+def _seconds(seconds: float) -> timedelta:
+    return timedelta(seconds=seconds)
 
 
 def _utc(moment: datetime, precision: Literal["seconds", "milliseconds"]) -> str:
