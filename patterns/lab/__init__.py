@@ -7,6 +7,8 @@
 * :mod:`patterns.lab.sources` - event sources (SQS, streams, EventBridge, schedules) driving handlers.
 * :mod:`patterns.lab.races` - :func:`~patterns.lab.races.hold_reads` holds concurrent requests between
   their read and their write, so a race (idempotency, counters, check-then-act) happens every time.
+* :mod:`patterns.lab.dependency` - a modelled remote dependency (latency, outages, the caller's timeout)
+  on the virtual clock, reachable by name from every execution environment (pattern 18).
 """
 
 from patterns.lab.capabilities import Capability
