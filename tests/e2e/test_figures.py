@@ -553,6 +553,22 @@ def example_cqrs_snapshots(sandbox: Sandbox, tmp_path: Path) -> Drawn:
 
 
 
+def example_security_figures(sandbox: Sandbox) -> Drawn:
+    from patterns.security.demo import (
+        POLICY_MODES,
+        cache_run,
+        candidate_requests,
+        compare_policies,
+        plot_cache_runs,
+        plot_permissions,
+        security_lab,
+    )
+
+    with security_lab(sandbox) as lab:
+        runs = [cache_run(lab, mode) for mode in POLICY_MODES] + [cache_run(lab, "method-arn", ttl_s=0)]
+        return [plot_cache_runs(runs), plot_permissions(compare_policies(lab), len(candidate_requests(lab)))]
+
+
 def example_idempotency_concurrent(sandbox: Sandbox) -> Drawn:
     from patterns.idempotency.demo import explore, plot_concurrent_duplicates
 
@@ -593,6 +609,8 @@ def example_observability_figures(sandbox: Sandbox) -> Drawn:
 
 
 EXAMPLES: dict[str, Callable[..., Drawn]] = {
+    "patterns.security.demo:plot_cache_runs": example_security_figures,
+    "patterns.security.demo:plot_permissions": example_security_figures,
     "patterns.api_crud.demo:plot_load": example_api_crud_figures,
     "patterns.api_crud.demo:plot_costs": example_api_crud_figures,
     "patterns.state.demo:plot_cache_run": example_state_cache_figures,

@@ -46,6 +46,7 @@ INTERACTIVE_NOTEBOOKS = {
     "17-idempotency.ipynb": "{value} concurrent duplicates: ",
     "18-circuit-breaker.ipynb": "outage {value:g} s:",
     "19-observability.ipynb": "sample rate {value:g}:",
+    "22-cost.ipynb": "{value} million requests a month: $",
 }
 
 # Appended to a notebook: move the first control of its interactive by one step and say where to look.
