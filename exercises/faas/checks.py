@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from exercises.grader.model import Outcome
-from exercises.grader.support import expect, expect_equal
+from exercises.grader.support import expect, expect_equal, same
 
 Check = Callable[[Outcome], None]
 
@@ -20,11 +20,13 @@ def parsed_as(expected: dict[str, Any]) -> Check:
 
 def rejected(at_least: int = 1) -> Check:
     def check(outcome: Outcome) -> None:
-        problems = outcome.value.get("problems") if isinstance(outcome.value, dict) else None
+        problems = outcome.value.get("problems") if type(outcome.value) is dict else None
         expect(
             outcome,
-            isinstance(problems, list) and len(problems) >= at_least and all(problems),
-            f"InvalidRegistration raised with at least {at_least} problem(s) listed",
+            type(problems) is list
+            and len(problems) >= at_least
+            and all(type(problem) is str and problem for problem in problems),
+            f"InvalidRegistration raised with a list of at least {at_least} problem(s), each a non-empty str",
         )
 
     return check
@@ -33,10 +35,21 @@ def rejected(at_least: int = 1) -> Check:
 def saved(returned: list[bool], emails: list[str]) -> Check:
     def check(outcome: Outcome) -> None:
         expect_equal(outcome, "returned", returned, "what save_user returned, call by call")
-        stored = sorted(item.get("email") for item in outcome.value["items"])
-        expect(outcome, stored == sorted(emails), f"the table to hold exactly {sorted(emails)}", stored)
+        stored = [item.get("email") for item in outcome.value["items"]]
+        expect(
+            outcome,
+            all(type(email) is str for email in stored) and same(sorted(stored), sorted(emails)),
+            f"the table to hold exactly {sorted(emails)}",
+            stored,
+        )
 
     return check
+
+
+def _race_note(outcome: Outcome) -> str:
+    race = outcome.value.get("race") if type(outcome.value) is dict else None
+    stalled = race.get("stalled") if type(race) is dict else None
+    return f" (the race: {stalled})" if type(stalled) is str else ""
 
 
 def exactly_one_winner(concurrency: int) -> Check:
@@ -44,10 +57,13 @@ def exactly_one_winner(concurrency: int) -> Check:
         returned = outcome.value.get("returned")
         expect(
             outcome,
-            isinstance(returned, list)
-            and returned.count(True) == 1
-            and returned.count(False) == concurrency - 1,
-            f"exactly one True and {concurrency - 1} False from {concurrency} simultaneous save_user calls",
+            type(returned) is list
+            and len(returned) == concurrency
+            and all(type(r) is bool for r in returned)
+            and returned.count(True) == 1,
+            f"exactly one True and {concurrency - 1} False (bools) from {concurrency} simultaneous save_user "
+            "calls, every one of which read before any wrote: a read-then-write stores the user "
+            f"{concurrency} times; only a conditional write refuses the others{_race_note(outcome)}",
             returned,
         )
         expect(
@@ -57,10 +73,14 @@ def exactly_one_winner(concurrency: int) -> Check:
     return check
 
 
+def _statuses(outcome: Outcome) -> list[object]:
+    return [r.get("status", r.get("error")) for r in outcome.value["responses"]]
+
+
 def responses(statuses: list[int], messages: int) -> Check:
     def check(outcome: Outcome) -> None:
-        got = [r.get("status") for r in outcome.value["responses"]]
-        expect(outcome, got == statuses, f"status codes {statuses}", got)
+        got = _statuses(outcome)
+        expect(outcome, same(got, statuses), f"status codes {statuses} (ints)", got)
         for response in outcome.value["responses"]:
             expect(
                 outcome,
@@ -88,19 +108,29 @@ def created_user(expected: dict[str, Any]) -> Check:
 
 def bad_request_lists_problems(outcome: Outcome) -> None:
     body = outcome.value["responses"][0].get("body")
+    problems = body.get("problems") if type(body) is dict else None
     expect(
         outcome,
-        isinstance(body, dict) and isinstance(body.get("problems"), list) and bool(body["problems"]),
-        'a 400 body {"problems": [...]} listing what is wrong',
+        type(problems) is list and bool(problems) and all(type(p) is str for p in problems),
+        'a 400 body {"problems": [...]} listing what is wrong (strings)',
         body,
     )
 
 
 def concurrent_signups(concurrency: int) -> Check:
     def check(outcome: Outcome) -> None:
-        got = sorted(r.get("status") for r in outcome.value["responses"])
+        got = _statuses(outcome)
         expected = [201] + [409] * (concurrency - 1)
-        expect(outcome, got == expected, f"one 201 and {concurrency - 1} 409 responses", got)
+        winners = [s for s in got if same(s, 201)]
+        losers = [s for s in got if same(s, 409)]
+        expect(
+            outcome,
+            len(winners) == 1 and len(losers) == concurrency - 1,
+            f"one 201 and {concurrency - 1} 409 responses (ints: {sorted(expected)} in any order) from "
+            f"{concurrency} simultaneous sign-ups, every one of which read before any wrote"
+            f"{_race_note(outcome)}",
+            got,
+        )
         expect(
             outcome, len(outcome.value["messages"]) == 1, "exactly one SNS message", outcome.value["messages"]
         )

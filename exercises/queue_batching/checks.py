@@ -29,25 +29,23 @@ def costs(expected: Mapping[str, float]) -> Check:
     """Every figure of cost_per_million as ``expected``: counts exactly, dollars and GB-s within 1e-6."""
 
     def check(outcome: Outcome) -> None:
-        returned = outcome.value.get("returned")
-        expect(outcome, isinstance(returned, dict), "a dict with " + ", ".join(expected))
-        assert isinstance(returned, dict)
+        returned = outcome.value.get("returned") if type(outcome.value) is dict else None
+        expect(outcome, type(returned) is dict, "a dict with " + ", ".join(expected))
+        assert type(returned) is dict
         for key in EXACT:
             got = returned.get(key)
             expect(
                 outcome,
-                isinstance(got, int | float) and not isinstance(got, bool) and got == expected[key],
-                f"{key} = {expected[key]}",
+                type(got) is int and got == expected[key],
+                f"{key} = {expected[key]} (an int: a count)",
                 {key: got},
             )
         for key in DOLLARS:
             got = returned.get(key)
             expect(
                 outcome,
-                isinstance(got, int | float)
-                and not isinstance(got, bool)
-                and math.isclose(got, expected[key], rel_tol=1e-6),
-                f"{key} = {expected[key]!r} (within one in a million)",
+                type(got) is float and math.isclose(got, expected[key], rel_tol=1e-6),
+                f"{key} = {expected[key]!r} (a float, within one in a million)",
                 {key: got},
             )
 

@@ -19,7 +19,9 @@ def ordered(expected: list[str]) -> Check:
 
 def refused_unknown_step(outcome: Outcome) -> None:
     expect(
-        outcome, outcome.value.get("raised") == "ValueError", "ValueError for a step that is not a saga step"
+        outcome,
+        type(outcome.value) is dict and outcome.value.get("raised") == "ValueError",
+        "ValueError for a step that is not a saga step",
     )
 
 
@@ -34,12 +36,18 @@ def compensated(returned: list[str], items: dict[str, str]) -> Check:
 def exactly_one_undone(concurrency: int) -> Check:
     def check(outcome: Outcome) -> None:
         returned = outcome.value.get("returned")
+        race = outcome.value.get("race")
+        stalled = race.get("stalled") if type(race) is dict else None
+        note = f" (the race: {stalled})" if type(stalled) is str else ""
         expect(
             outcome,
-            isinstance(returned, list)
+            type(returned) is list
+            and len(returned) == concurrency
+            and all(type(r) is str for r in returned)
             and returned.count("undone") == 1
             and returned.count("duplicate") == concurrency - 1,
-            f"exactly one 'undone' and {concurrency - 1} 'duplicate' from {concurrency} simultaneous calls",
+            f"exactly one 'undone' and {concurrency - 1} 'duplicate' from {concurrency} simultaneous calls, "
+            f"every one of which read before any wrote: only a conditional write undoes once{note}",
             returned,
         )
         expect_equal(outcome, "items", {"s-1": "REFUNDED"}, "the table afterwards (saga id -> status)")

@@ -8,6 +8,7 @@ from typing import Any
 
 from exercises.grader.support import learner_module
 from patterns.lab import aws_sandbox
+from patterns.lab.races import hold_reads
 from patterns.lab.resources import ensure_table
 from patterns.lab.sandbox import Backend, Sandbox
 
@@ -38,24 +39,28 @@ def _items(sandbox: Sandbox) -> dict[str, str]:
 
 def compensations(existing: dict[str, str], calls: list[str], concurrency: int = 1) -> dict[str, Any]:
     """Task 2: with the table holding ``existing`` (saga id -> status), compensate each saga id of
-    ``calls`` in turn (or all at once from ``concurrency`` threads); CHARGED -> REFUNDED."""
-    module = learner_module("saga")
+    ``calls`` in turn (or all at once from ``concurrency`` threads, each call's reads held until every
+    call has read or finished, so a read-then-write always races); CHARGED -> REFUNDED."""
     with aws_sandbox(backend=Backend()) as sandbox:
+        module = learner_module("saga")  # init code runs inside the sandbox, as on Lambda
         ensure_table(TABLE, hash_key="saga_id")
         for saga_id, status in existing.items():
             sandbox.client("dynamodb").put_item(
                 TableName=TABLE, Item={"saga_id": {"S": saga_id}, "status": {"S": status}}
             )
 
-        def call(saga_id: str) -> str:
-            return str(module.compensate(TABLE, saga_id, status="CHARGED", compensated_status="REFUNDED"))
+        def call(saga_id: str) -> Any:
+            return module.compensate(TABLE, saga_id, status="CHARGED", compensated_status="REFUNDED")
 
+        race: dict[str, Any] | None = None
         if concurrency > 1:
-            with ThreadPoolExecutor(concurrency) as pool:
-                returned = list(pool.map(call, calls))
+            with hold_reads(len(calls)) as gate, ThreadPoolExecutor(len(calls)) as pool:
+                returned = list(pool.map(gate.participant(call), calls))
+            report = gate.report()
+            race = {"rounds": report.rounds, "held": report.held, "stalled": report.stalled}
         else:
             returned = [call(saga_id) for saga_id in calls]
-        return {"returned": returned, "items": _items(sandbox)}
+        return {"returned": returned, "items": _items(sandbox), "race": race}
 
 
 class _Service:

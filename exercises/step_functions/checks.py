@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from exercises.grader.model import Outcome
-from exercises.grader.support import expect
+from exercises.grader.support import expect, same
 
 Check = Callable[[Outcome], None]
 
 
 def _executed(outcome: Outcome) -> dict[str, object]:
-    value = outcome.value if isinstance(outcome.value, dict) else {}
+    value = outcome.value if type(outcome.value) is dict else {}
     problems = value.get("problems")
-    if problems:
+    if type(problems) is list and problems:
         raise AssertionError(
             f"called {outcome.call}\n  got:      the definition was refused before it ran:\n    - "
             + "\n    - ".join(str(p) for p in problems)
@@ -27,8 +27,8 @@ def ended(status: str, error: str | None = None) -> Check:
 
     def check(outcome: Outcome) -> None:
         value = _executed(outcome)
-        got = (value.get("status"), value.get("error"))
-        expect(outcome, got == (status, error), f"execution status {status} with error {error}", got)
+        got = [value.get("status"), value.get("error")]
+        expect(outcome, same(got, [status, error]), f"execution status {status} with error {error}", got)
 
     return check
 
@@ -40,15 +40,15 @@ def charged(attempts: int, waits_s: list[float]) -> Check:
         value = _executed(outcome)
         expect(
             outcome,
-            value.get("charge_attempts") == attempts,
+            same(value.get("charge_attempts"), attempts),
             f"{attempts} attempt(s) of ChargePayment ({attempts - 1} retries)",
             {"charge_attempts": value.get("charge_attempts"), "visited": value.get("visited")},
         )
         got = value.get("waits_s")
         close = (
-            isinstance(got, list)
+            type(got) is list
             and len(got) == len(waits_s)
-            and all(abs(float(a) - b) < 0.01 for a, b in zip(got, waits_s, strict=True))
+            and all(type(a) is float and abs(a - b) < 0.01 for a, b in zip(got, waits_s, strict=True))
         )
         expect(outcome, close, f"waits of {waits_s} s before the retries (virtual clock)", got)
 
@@ -60,7 +60,7 @@ def visited(states: list[str]) -> Check:
 
     def check(outcome: Outcome) -> None:
         got = _executed(outcome).get("visited")
-        expect(outcome, got == states, f"the states {states}, in order", got)
+        expect(outcome, same(got, states), f"the states {states}, in order", got)
 
     return check
 
@@ -73,7 +73,7 @@ def notified(customer: str, reason: str) -> Check:
         expected = [{"notified": customer, "reason": reason}]
         expect(
             outcome,
-            got == expected,
+            same(got, expected),
             f"one notice {expected[0]} (a Catch without ResultPath replaces the order with the error)",
             got,
         )
@@ -83,4 +83,4 @@ def notified(customer: str, reason: str) -> Check:
 
 def not_notified(outcome: Outcome) -> None:
     got = _executed(outcome).get("notices")
-    expect(outcome, got == [], "no NotifyRejection: only a declined card is notified", got)
+    expect(outcome, same(got, []), "no NotifyRejection: only a declined card is notified", got)

@@ -43,8 +43,103 @@ def _deploy(sandbox: Sandbox) -> dict[str, str]:
     return {name: sandbox.deploy(name, handler) for name, handler in HANDLERS.items()}
 
 
+def _import_interpreter() -> None:
+    """Import moto's Step Functions interpreter with one shared botocore session: on import, moto's
+    EC2 models (which its Batch integration pulls in) list the regions through three new
+    ``boto3.Session()`` each reading the endpoint tables again (about half a second)."""
+    import boto3
+    import botocore.session
+
+    shared = botocore.session.get_session()
+    original = boto3.Session
+    importing = [True]
+
+    def session(*args: Any, **kwargs: Any) -> boto3.Session:
+        """Shared only during the import below (a module may keep this function as its Session)."""
+        if importing[0] and not args and not kwargs:
+            return original(botocore_session=shared)
+        return original(*args, **kwargs)
+
+    boto3.Session = session  # type: ignore[assignment,misc]
+    try:
+        import moto.stepfunctions.parser.models  # noqa: F401
+    finally:
+        importing[0] = False
+        boto3.Session = original  # type: ignore[misc]
+
+
+def _vocabulary(arns: dict[str, str]) -> dict[str, Any]:
+    """A definition using the ASL a learner may write (every state type, Retry and Catch fields,
+    paths, Choice rules): moto's ANTLR parser builds its lexer and parser caches lazily, so parsing
+    this once here spares every test's process most of the cost of parsing the learner's file."""
+    retry = {
+        "ErrorEquals": ["States.ALL"],
+        "IntervalSeconds": 2,
+        "MaxAttempts": 3,
+        "BackoffRate": 2.0,
+        "MaxDelaySeconds": 60,
+        "JitterStrategy": "NONE",
+        "Comment": "retry",
+    }
+    return {
+        "Comment": "every construct, once",
+        "StartAt": "Charge",
+        "TimeoutSeconds": 300,
+        "States": {
+            "Charge": {
+                "Type": "Task",
+                "Resource": arns["ChargePayment"],
+                "InputPath": "$",
+                "Parameters": {"order.$": "$.order", "faults.$": "$.faults", "attempt": 0},
+                "ResultSelector": {"charge.$": "$"},
+                "ResultPath": "$.payment",
+                "OutputPath": "$",
+                "TimeoutSeconds": 30,
+                "Retry": [{**retry, "ErrorEquals": [GATEWAY, "States.Timeout", "States.TaskFailed"]}, retry],
+                "Catch": [
+                    {"ErrorEquals": ["PaymentDeclinedError"], "ResultPath": "$.error", "Next": "Notify"},
+                    {"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Failed"},
+                ],
+                "Next": "Route",
+            },
+            "Route": {
+                "Type": "Choice",
+                "Choices": [
+                    {"Variable": "$.payment.charge.paid", "BooleanEquals": True, "Next": "Done"},
+                    {
+                        "And": [
+                            {"Variable": "$.order.order_id", "IsPresent": True},
+                            {"Not": {"Variable": "$.attempt", "NumericGreaterThan": 1.5}},
+                        ],
+                        "Next": "Pause",
+                    },
+                    {"Variable": "$.order.customer", "StringEquals": "x@example.com", "Next": "Pause"},
+                ],
+                "Default": "Done",
+            },
+            "Pause": {"Type": "Wait", "Seconds": 1, "Next": "Shape"},
+            "Shape": {
+                "Type": "Pass",
+                "Result": {"note": None, "n": -1},
+                "ResultPath": "$.pass",
+                "Next": "Done",
+            },
+            "Notify": {
+                "Type": "Task",
+                "Resource": arns["NotifyRejection"],
+                "ResultPath": "$.notice",
+                "Next": "Declined",
+            },
+            "Declined": {"Type": "Fail", "Error": "PaymentDeclined", "Cause": "the card was declined"},
+            "Failed": {"Type": "Fail", "Error": "PaymentFailed", "Cause": "the payment failed"},
+            "Done": {"Type": "Succeed"},
+        },
+    }
+
+
 def warm_up() -> None:
     """Load moto's Step Functions interpreter and the course's handlers once, before any learner file."""
+    _import_interpreter()
     with aws_sandbox(backend=Backend()) as sandbox:
         arns = _deploy(sandbox)
         definition = {
@@ -53,6 +148,7 @@ def warm_up() -> None:
         }
         machine = create_state_machine(sandbox, "warm", definition)
         run_execution(sandbox, machine, {"order": ORDER, "faults": {}, "attempt": 0})
+        create_state_machine(sandbox, "vocabulary", _vocabulary(arns))  # parsed, not run
 
 
 def execute(scenario: str) -> dict[str, Any]:
