@@ -16,6 +16,7 @@ from patterns.lab.sources.scheduled import ScheduledFire, ScheduleSource, schedu
 from patterns.lab.sources.sqs import SqsEventSourceMapping, SqsMappingStats, sqs_event_source
 from patterns.lab.sources.streams import (
     DynamoDBStreamSource,
+    IteratorAgeSample,
     KinesisStreamSource,
     StartingPosition,
     StreamSourceStats,
@@ -25,6 +26,7 @@ from patterns.lab.sources.streams import (
 
 __all__ = [
     "DynamoDBStreamSource",
+    "IteratorAgeSample",
     "KinesisStreamSource",
     "ScheduleSource",
     "ScheduledFire",
