@@ -561,12 +561,43 @@ def example_security_figures(sandbox: Sandbox) -> Drawn:
         compare_policies,
         plot_cache_runs,
         plot_permissions,
+        plot_ttl_runs,
         security_lab,
+        ttl_runs,
     )
 
     with security_lab(sandbox) as lab:
         runs = [cache_run(lab, mode) for mode in POLICY_MODES] + [cache_run(lab, "method-arn", ttl_s=0)]
-        return [plot_cache_runs(runs), plot_permissions(compare_policies(lab), len(candidate_requests(lab)))]
+        return [
+            plot_cache_runs(runs),
+            plot_permissions(compare_policies(lab), len(candidate_requests(lab))),
+            plot_ttl_runs(ttl_runs(lab, 60, requests=4)),
+        ]
+
+
+def example_secrets_config_figures(sandbox: Sandbox) -> Drawn:
+    from patterns.secrets_config.demo import (
+        FETCH,
+        MAX_AGE,
+        REFRESH,
+        cost_run,
+        explore,
+        plot_api_calls,
+        plot_rotation,
+        rotation_run,
+        secrets_lab,
+    )
+
+    with secrets_lab(sandbox) as lab:
+        costs = [
+            cost_run(lab, FETCH, duration_s=60, interval_s=4),
+            cost_run(lab, MAX_AGE, max_age_s=5, duration_s=60, interval_s=4),
+            cost_run(lab, MAX_AGE, max_age_s=300, duration_s=60, interval_s=4),
+        ]
+        rotations = [
+            rotation_run(lab, s, before_s=20, after_s=120, interval_s=10) for s in (MAX_AGE, REFRESH)
+        ]
+    return [plot_api_calls(costs), plot_rotation(rotations), explore(sandbox, 60)]
 
 
 def example_idempotency_concurrent(sandbox: Sandbox) -> Drawn:
@@ -608,9 +639,30 @@ def example_observability_figures(sandbox: Sandbox) -> Drawn:
     ]
 
 
+def example_cost_figures(sandbox: Sandbox) -> Drawn:
+    from patterns.cost.claim import levers
+    from patterns.cost.demo import plot_bill, plot_break_even, plot_levers, plot_tuning
+    from patterns.cost.service import Workload, monthly_bill, provisioned_break_even
+    from patterns.cost.tuning import CPU_BOUND, IO_BOUND, deploy_handlers, power_tune
+
+    events = deploy_handlers(sandbox)
+    sizes = (128, 1024, 1769, 3008)
+    runs = [
+        power_tune(sandbox, CPU_BOUND, events[CPU_BOUND], label="CPU-bound", memory_sizes=sizes, invocations=2),
+        power_tune(sandbox, IO_BOUND, events[IO_BOUND], label="I/O-bound", memory_sizes=sizes, invocations=2),
+    ]
+    return [
+        plot_tuning(runs),
+        plot_break_even(provisioned_break_even(1024)),
+        plot_levers(levers(sandbox, runs[1], messages=10, secrets_s=40.0)),
+        plot_bill(monthly_bill(Workload(10_000_000, 20.0, 512))),
+    ]
+
+
 EXAMPLES: dict[str, Callable[..., Drawn]] = {
     "patterns.security.demo:plot_cache_runs": example_security_figures,
     "patterns.security.demo:plot_permissions": example_security_figures,
+    "patterns.security.demo:plot_ttl_runs": example_security_figures,
     "patterns.api_crud.demo:plot_load": example_api_crud_figures,
     "patterns.api_crud.demo:plot_costs": example_api_crud_figures,
     "patterns.state.demo:plot_cache_run": example_state_cache_figures,
@@ -623,6 +675,10 @@ EXAMPLES: dict[str, Callable[..., Drawn]] = {
     "patterns.cold_starts.demo:plot_measurement": example_plot_measurement,
     "patterns.cold_starts.demo:plot_policy_outcomes": example_plot_policy_outcomes,
     "patterns.cold_starts.demo:plot_live_environments": example_plot_live_environments,
+    "patterns.cost.demo:plot_tuning": example_cost_figures,
+    "patterns.cost.demo:plot_break_even": example_cost_figures,
+    "patterns.cost.demo:plot_levers": example_cost_figures,
+    "patterns.cost.demo:plot_bill": example_cost_figures,
     "patterns.queue_batching.demo:plot_cost_vs_batch": example_plot_cost_vs_batch,
     "patterns.queue_batching.demo:plot_cost_vs_overhead": example_plot_cost_vs_overhead,
     "patterns.queue_batching.demo:plot_latency_vs_window": example_plot_latency_vs_window,
@@ -662,6 +718,9 @@ EXAMPLES: dict[str, Callable[..., Drawn]] = {
     "patterns.observability.demo:plot_metrics": example_observability_figures,
     "patterns.observability.demo:plot_log_bytes": example_observability_figures,
     "patterns.observability.demo:explore": example_observability_figures,
+    "patterns.secrets_config.demo:plot_api_calls": example_secrets_config_figures,
+    "patterns.secrets_config.demo:plot_rotation": example_secrets_config_figures,
+    "patterns.secrets_config.demo:explore": example_secrets_config_figures,
 }
 
 

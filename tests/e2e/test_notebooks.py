@@ -45,8 +45,10 @@ INTERACTIVE_NOTEBOOKS = {
     "16-retries.ipynb": "{value} clients, base",
     "17-idempotency.ipynb": "{value} concurrent duplicates: ",
     "18-circuit-breaker.ipynb": "outage {value:g} s:",
+    "20-security.ipynb": "TTL {value:g} s: seed's policy",
     "19-observability.ipynb": "sample rate {value:g}:",
-    "22-cost.ipynb": "{value} million requests a month: $",
+    "21-secrets-config.ipynb": "max_age {value} s, ",
+    "22-cost.ipynb": "{value} million requests a month: API Gateway $",
 }
 
 # Appended to a notebook: move the first control of its interactive by one step and say where to look.
