@@ -7,14 +7,12 @@ inside ``sandbox.lambdas`` each execution environment makes its own, as on Lambd
 
 from __future__ import annotations
 
-import datetime as _datetime
 import json
 import os
 import threading
 import time
-import types
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +26,7 @@ from patterns.idempotency.service import (
     IdempotentExecutor,
 )
 from patterns.lab.clock import LabClock
+from patterns.lab.powertools_clock import powertools_on_clock as lab_powertools_on_clock
 from patterns.lab.resources import ensure_table
 
 __all__ = [
@@ -271,40 +270,14 @@ _POWERTOOLS_MODULES = (
 )
 
 
-def _clock_datetime_module(now: Callable[[], _datetime.datetime]) -> types.ModuleType:
-    """A stand-in for the ``datetime`` module whose ``datetime.now()`` reads ``now`` (naive local time,
-    as ``datetime.now()`` returns); everything else is the real module's."""
-
-    class ClockDatetime(_datetime.datetime):
-        @classmethod
-        def now(cls, tz: _datetime.tzinfo | None = None) -> ClockDatetime:
-            moment = now()
-            local = moment.astimezone(tz) if tz is not None else moment.astimezone().replace(tzinfo=None)
-            return cls.fromisoformat(local.isoformat())
-
-    module = types.ModuleType("datetime")
-    module.__dict__.update({k: v for k, v in vars(_datetime).items() if not k.startswith("__")})
-    module.datetime = ClockDatetime  # type: ignore[attr-defined]
-    return module
-
-
 @contextmanager
 def powertools_on_clock(clock: LabClock) -> Iterator[None]:
     """Make Powertools' idempotency utility read ``clock`` wherever it reads ``datetime.now()``.
 
     Powertools compares expiry times with the wall clock; the lab skips time on its virtual clock. This
-    swaps the ``datetime`` module those four Powertools modules imported (process-wide, undone on exit),
-    so "the in-progress record expired" can be shown without waiting.
+    swaps the ``datetime`` module those Powertools modules imported (process-wide, undone on exit; the
+    lab's :mod:`patterns.lab.powertools_clock`), so "the in-progress record expired" can be shown without
+    waiting.
     """
-    import importlib
-
-    modules = [importlib.import_module(name) for name in _POWERTOOLS_MODULES]
-    saved = [getattr(module, "dt") for module in modules]  # noqa: B009 - untyped module attribute
-    shim = _clock_datetime_module(clock.now)
-    for module in modules:
-        setattr(module, "dt", shim)  # noqa: B010
-    try:
+    with lab_powertools_on_clock(clock, _POWERTOOLS_MODULES, attribute="dt"):
         yield
-    finally:
-        for module, original in zip(modules, saved, strict=True):
-            setattr(module, "dt", original)  # noqa: B010

@@ -500,7 +500,9 @@ def example_microservices_figures(sandbox: Sandbox) -> Drawn:
     from patterns.microservices.adapters import Design
 
     designs: tuple[Design, ...] = ("events", "shared")
-    staleness = [demo.measure_staleness(sandbox, batching_window_s=w, changes=2, spacing_s=30) for w in (0, 30)]
+    staleness = [
+        demo.measure_staleness(sandbox, batching_window_s=w, changes=2, spacing_s=30) for w in (0, 30)
+    ]
     outages = [demo.outage(sandbox, d, down_from_s=20, down_for_s=40, duration_s=80) for d in designs]
     costs = [demo.cost_and_coupling(sandbox, d, orders=2) for d in designs]
     return [demo.plot_staleness(staleness), demo.plot_outage(outages), demo.plot_costs(costs)]
@@ -552,11 +554,9 @@ def example_cqrs_snapshots(sandbox: Sandbox, tmp_path: Path) -> Drawn:
     return plot_snapshots(measure_snapshots(lab, (10, 40), snapshot_every=20))
 
 
-
 def example_security_figures(sandbox: Sandbox) -> Drawn:
     from patterns.security.demo import (
-        POLICY_MODES,
-        cache_run,
+        cache_runs,
         candidate_requests,
         compare_policies,
         plot_cache_runs,
@@ -567,7 +567,7 @@ def example_security_figures(sandbox: Sandbox) -> Drawn:
     )
 
     with security_lab(sandbox) as lab:
-        runs = [cache_run(lab, mode) for mode in POLICY_MODES] + [cache_run(lab, "method-arn", ttl_s=0)]
+        runs = cache_runs(lab)
         return [
             plot_cache_runs(runs),
             plot_permissions(compare_policies(lab), len(candidate_requests(lab))),
@@ -614,6 +614,7 @@ def example_circuit_breaker_figures(sandbox: Sandbox) -> Drawn:
     explored = demo.explore(sandbox, 10.0, 0.5, 4, 5.0)
     return [demo.plot_breaker_states(runs), demo.plot_outage_costs(runs), explored]
 
+
 def example_observability_figures(sandbox: Sandbox) -> Drawn:
     from patterns.observability.demo import (
         explore,
@@ -626,9 +627,7 @@ def example_observability_figures(sandbox: Sandbox) -> Drawn:
     )
 
     cold, warm = follow_one_order(sandbox)
-    run = traffic(
-        sandbox, minutes=4, orders_per_minute=2, trouble=(1, 2), declines_per_minute=1, threshold=1
-    )
+    run = traffic(sandbox, minutes=4, orders_per_minute=2, trouble=(1, 2), declines_per_minute=1, threshold=1)
     costs = logging_cost_by_level(sandbox, ("DEBUG", "INFO"), orders=2)
     return [
         plot_trace(cold),
@@ -639,24 +638,36 @@ def example_observability_figures(sandbox: Sandbox) -> Drawn:
     ]
 
 
-def example_cost_figures(sandbox: Sandbox) -> Drawn:
-    from patterns.cost.claim import levers
-    from patterns.cost.demo import plot_bill, plot_break_even, plot_levers, plot_tuning
-    from patterns.cost.service import Workload, monthly_bill, provisioned_break_even
+def example_cost_tuning(sandbox: Sandbox) -> Drawn:
+    from patterns.cost.demo import plot_tuning
     from patterns.cost.tuning import CPU_BOUND, IO_BOUND, deploy_handlers, power_tune
 
     events = deploy_handlers(sandbox)
     sizes = (128, 1024, 1769, 3008)
-    runs = [
-        power_tune(sandbox, CPU_BOUND, events[CPU_BOUND], label="CPU-bound", memory_sizes=sizes, invocations=2),
-        power_tune(sandbox, IO_BOUND, events[IO_BOUND], label="I/O-bound", memory_sizes=sizes, invocations=2),
-    ]
-    return [
-        plot_tuning(runs),
-        plot_break_even(provisioned_break_even(1024)),
-        plot_levers(levers(sandbox, runs[1], messages=10, secrets_s=40.0)),
-        plot_bill(monthly_bill(Workload(10_000_000, 20.0, 512))),
-    ]
+    return plot_tuning(
+        [
+            power_tune(sandbox, name, events[name], label=label, memory_sizes=sizes, invocations=2)
+            for name, label in ((CPU_BOUND, "CPU-bound"), (IO_BOUND, "I/O-bound"))
+        ]
+    )
+
+
+def example_cost_levers(sandbox: Sandbox) -> Drawn:
+    from patterns.cost.claim import levers
+    from patterns.cost.demo import plot_levers
+    from patterns.cost.tuning import IO_BOUND, deploy_handlers, power_tune
+
+    events = deploy_handlers(sandbox)
+    run = power_tune(sandbox, IO_BOUND, events[IO_BOUND], memory_sizes=(128, 1024), invocations=1)
+    return plot_levers(levers(sandbox, run, messages=10, secrets_s=20.0))
+
+
+def example_cost_prices() -> Drawn:
+    from patterns.cost.demo import plot_bill, plot_break_even
+    from patterns.cost.service import Workload, monthly_bill, provisioned_break_even
+
+    bill = monthly_bill(Workload(10_000_000, 20.0, 512))
+    return [plot_break_even(provisioned_break_even(1024)), plot_bill(bill)]
 
 
 EXAMPLES: dict[str, Callable[..., Drawn]] = {
@@ -675,10 +686,10 @@ EXAMPLES: dict[str, Callable[..., Drawn]] = {
     "patterns.cold_starts.demo:plot_measurement": example_plot_measurement,
     "patterns.cold_starts.demo:plot_policy_outcomes": example_plot_policy_outcomes,
     "patterns.cold_starts.demo:plot_live_environments": example_plot_live_environments,
-    "patterns.cost.demo:plot_tuning": example_cost_figures,
-    "patterns.cost.demo:plot_break_even": example_cost_figures,
-    "patterns.cost.demo:plot_levers": example_cost_figures,
-    "patterns.cost.demo:plot_bill": example_cost_figures,
+    "patterns.cost.demo:plot_tuning": example_cost_tuning,
+    "patterns.cost.demo:plot_break_even": example_cost_prices,
+    "patterns.cost.demo:plot_levers": example_cost_levers,
+    "patterns.cost.demo:plot_bill": example_cost_prices,
     "patterns.queue_batching.demo:plot_cost_vs_batch": example_plot_cost_vs_batch,
     "patterns.queue_batching.demo:plot_cost_vs_overhead": example_plot_cost_vs_overhead,
     "patterns.queue_batching.demo:plot_latency_vs_window": example_plot_latency_vs_window,

@@ -1,0 +1,44 @@
+"""Your secret cache and its refresh rule (reference solution)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+
+class AuthenticationFailed(Exception):
+    """The downstream refused the credentials (given: raise and catch this one, do not change it)."""
+
+
+class SecretCache:
+    """Secrets fetched by name and kept for ``max_age_s`` seconds of ``now()`` (see README.md)."""
+
+    def __init__(self, fetch: Callable[[str], str], now: Callable[[], float], max_age_s: float) -> None:
+        self.fetch = fetch
+        self.now = now
+        self.max_age_s = max_age_s
+        self.entries: dict[str, tuple[str, float]] = {}  # name -> (value, expires_at): use it or not
+
+    def get(self, name: str) -> str:
+        """Task 1: the cached value while it is younger than ``max_age_s``, else a fresh one."""
+        entry = self.entries.get(name)
+        if entry is not None and self.now() < entry[1]:
+            return entry[0]
+        return self.refresh(name)
+
+    def refresh(self, name: str) -> str:
+        """Task 1: fetch ``name`` now, whatever the cache holds, and keep it for ``max_age_s``."""
+        value = self.fetch(name)
+        if self.max_age_s > 0:
+            self.entries[name] = (value, self.now() + self.max_age_s)
+        else:
+            self.entries.pop(name, None)
+        return value
+
+
+def call_with_refresh(read: Callable[[bool], str], call: Callable[[str], Any]) -> dict[str, Any]:
+    """Task 2: ``call(read(False))``; when refused, ``call(read(True))`` once (see README.md)."""
+    try:
+        return {"result": call(read(False)), "refreshed": False}
+    except AuthenticationFailed:
+        return {"result": call(read(True)), "refreshed": True}
