@@ -4,7 +4,7 @@ import pytest
 
 from tests.integration.test_grader_attacks import _imitating, _zero_with, by_task
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.instructor]
 
 
 def test_cqrs_imitations_score_nothing(tmp_path):
