@@ -8,14 +8,13 @@ import sys
 
 import pytest
 
+from tests.e2e.demos import demonstration
+
 pytestmark = pytest.mark.e2e
 
 
 def test_api_crud_demonstration_answers_every_request_with_its_status():
-    result = subprocess.run(
-        [sys.executable, "-m", "patterns.api_crud"], capture_output=True, text=True, timeout=180, check=False
-    )
-    assert result.returncode == 0, result.stderr
+    result = demonstration("api_crud")
     out = result.stdout
     for what, status in [
         ("create", 201),

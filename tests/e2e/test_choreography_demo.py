@@ -2,23 +2,16 @@
 measured: both compositions, failures, added steps, duplicates and the breaking change."""
 
 import re
-import subprocess
-import sys
 
 import pytest
+
+from tests.e2e.demos import demonstration
 
 pytestmark = pytest.mark.e2e
 
 
 def test_choreography_demonstration_measures_both_compositions():
-    result = subprocess.run(
-        [sys.executable, "-m", "patterns.choreography"],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    result = demonstration("choreography")
     out = result.stdout
     assert "skipped" not in out
     assert re.search(r"^  events\s+3\s+-\s+202\s", out, re.MULTILINE)

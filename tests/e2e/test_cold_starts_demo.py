@@ -1,23 +1,16 @@
 """``python -m patterns.cold_starts`` end to end: it measures, reports and simulates, and exits 0."""
 
 import re
-import subprocess
-import sys
 
 import pytest
+
+from tests.e2e.demos import demonstration
 
 pytestmark = pytest.mark.e2e
 
 
 def test_the_demonstration_prints_measured_published_and_simulated_figures():
-    completed = subprocess.run(
-        [sys.executable, "-m", "patterns.cold_starts", "--repetitions", "1", "--warm", "5"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr[-3000:]
+    completed = demonstration("cold_starts", "--repetitions", "1", "--warm", "5", timeout=120)
     out = completed.stdout
     assert "measured on this machine" in out
     for variant in ("narrow imports", "eager imports", "client per call", "large dependency"):

@@ -1,19 +1,16 @@
 """The CQRS demonstration runs as ``python -m patterns.cqrs`` and prints what it measured."""
 
 import re
-import subprocess
-import sys
 
 import pytest
+
+from tests.e2e.demos import demonstration
 
 pytestmark = pytest.mark.e2e
 
 
 def test_cqrs_demonstration_measures_races_lag_replay_and_snapshots():
-    result = subprocess.run(
-        [sys.executable, "-m", "patterns.cqrs"], capture_output=True, text=True, timeout=180, check=False
-    )
-    assert result.returncode == 0, result.stderr
+    result = demonstration("cqrs")
     out = result.stdout
     assert "GET /orders/o-1 at once     -> 404" in out
     assert re.search(r"GET /orders/o-1 after poll  -> 200 version 1", out)

@@ -1,23 +1,16 @@
 """``python -m patterns.event_driven`` runs the demonstration against moto and prints what it measured."""
 
 import re
-import subprocess
-import sys
 
 import pytest
+
+from tests.e2e.demos import demonstration
 
 pytestmark = pytest.mark.e2e
 
 
 def test_event_driven_demonstration_runs_and_reports_what_it_measured() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "patterns.event_driven"],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    result = demonstration("event_driven")
     out = result.stdout
     assert "consumers via lambda" in out
     assert re.search(r"PaymentFailed from orders +orders +PaymentFailed +notify-seed, audit\n", out)

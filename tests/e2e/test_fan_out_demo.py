@@ -1,19 +1,16 @@
 """``python -m patterns.fan_out`` runs the demonstration against moto and prints what it measured."""
 
 import re
-import subprocess
-import sys
 
 import pytest
+
+from tests.e2e.demos import demonstration
 
 pytestmark = pytest.mark.e2e
 
 
 def test_fan_out_demonstration_runs_and_reports_what_it_measured() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "patterns.fan_out"], capture_output=True, text=True, timeout=180, check=False
-    )
-    assert result.returncode == 0, result.stderr
+    result = demonstration("fan_out")
     out = result.stdout
     assert "Durations are modelled, not measured" in out
     assert len(re.findall(r"COMPLETE 10/10 chunks done; 200 records", out)) == 4

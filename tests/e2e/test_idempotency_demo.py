@@ -1,23 +1,16 @@
 """``python -m patterns.idempotency`` runs the demonstration against moto and prints what it counted."""
 
 import re
-import subprocess
-import sys
 
 import pytest
+
+from tests.e2e.demos import demonstration
 
 pytestmark = pytest.mark.e2e
 
 
 def test_idempotency_demonstration_runs_and_reports_what_it_measured() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "patterns.idempotency"],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    result = demonstration("idempotency")
     out = result.stdout
     assert re.search(r"hand-built +PutItem 1, UpdateItem 1 +PutItem 1 +422 +1 ", out)
     assert re.search(r"powertools +PutItem 1, UpdateItem 1 +PutItem 1 +422 +1 ", out)

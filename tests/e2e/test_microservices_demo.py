@@ -8,18 +8,13 @@ import sys
 
 import pytest
 
+from tests.e2e.demos import demonstration
+
 pytestmark = pytest.mark.e2e
 
 
 def test_microservices_demonstration_reports_what_it_measured():
-    result = subprocess.run(
-        [sys.executable, "-m", "patterns.microservices"],
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    result = demonstration("microservices", timeout=240)
     out = result.stdout
     for what, status in [
         ("customers: register", 201),

@@ -1,23 +1,16 @@
 """``python -m patterns.observability`` runs the demonstration against moto and prints what it measured."""
 
 import re
-import subprocess
-import sys
 
 import pytest
+
+from tests.e2e.demos import demonstration
 
 pytestmark = pytest.mark.e2e
 
 
 def test_observability_demonstration_runs_and_reports_what_it_measured() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "patterns.observability"],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    result = demonstration("observability")
     out = result.stdout
     for function, message in (
         ("place-order", "order placed"),

@@ -1,23 +1,16 @@
 """``python -m patterns.pubsub`` runs the demonstration against moto and prints what it measured."""
 
 import re
-import subprocess
-import sys
 
 import pytest
+
+from tests.e2e.demos import demonstration
 
 pytestmark = pytest.mark.e2e
 
 
 def test_pubsub_demonstration_runs_and_reports_what_it_measured() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "patterns.pubsub"],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    result = demonstration("pubsub")
     out = result.stdout
     assert "OrderShipped o-1001 FR 42.50 standard   -        -             -             yes" in out
     assert "publisher calls before: 6, after: 6, identical: True" in out

@@ -1,23 +1,16 @@
 """``python -m patterns.queue_batching`` runs the demonstration against moto and prints what it counted."""
 
 import re
-import subprocess
-import sys
 
 import pytest
+
+from tests.e2e.demos import demonstration
 
 pytestmark = pytest.mark.e2e
 
 
 def test_queue_batching_demonstration_runs_and_reports_what_it_measured() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "patterns.queue_batching"],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    result = demonstration("queue_batching")
     out = result.stdout
     costs = {
         int(batch): float(usd)

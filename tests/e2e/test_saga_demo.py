@@ -1,18 +1,14 @@
 """The saga demonstration runs as ``python -m patterns.saga``, exits 0 and reports what it measured."""
 
-import subprocess
-import sys
-
 import pytest
+
+from tests.e2e.demos import demonstration
 
 pytestmark = pytest.mark.e2e
 
 
 def test_saga_demonstration_checks_every_failure_point_and_compares_the_styles():
-    result = subprocess.run(
-        [sys.executable, "-m", "patterns.saga"], capture_output=True, text=True, timeout=180, check=False
-    )
-    assert result.returncode == 0, result.stderr
+    result = demonstration("saga")
     out = result.stdout
     for step in range(1, 5):
         for kind in ("error", "timeout", "crash"):

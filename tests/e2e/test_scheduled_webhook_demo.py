@@ -1,23 +1,16 @@
 """``python -m patterns.scheduled_webhook`` runs the demonstration against moto and prints what it counted."""
 
 import re
-import subprocess
-import sys
 
 import pytest
+
+from tests.e2e.demos import demonstration
 
 pytestmark = pytest.mark.e2e
 
 
 def test_scheduled_webhook_demonstration_runs_and_reports_what_it_measured() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "patterns.scheduled_webhook"],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    result = demonstration("scheduled_webhook")
     out = result.stdout
     assert "Sun 29 Mar 2026  0" in out  # London's missing 01:30 on the virtual clock's calendar
     assert "fires 364 times in 2026" in out

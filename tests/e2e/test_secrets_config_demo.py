@@ -1,23 +1,16 @@
 """``python -m patterns.secrets_config`` runs the demonstration against moto and prints what it measured."""
 
 import re
-import subprocess
-import sys
 
 import pytest
+
+from tests.e2e.demos import demonstration
 
 pytestmark = pytest.mark.e2e
 
 
 def test_secrets_config_demonstration_runs_and_reports_what_it_measured() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "patterns.secrets_config"],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    result = demonstration("secrets_config")
     out = result.stdout
     assert re.search(r"fetch every invocation +- +150 +150 +150 +1,000,000 +5\.0000 ", out)
     assert re.search(r"Powertools max_age +300 +150 +6 +6 +40,000 +0\.2000 ", out)

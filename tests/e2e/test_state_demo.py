@@ -1,19 +1,16 @@
 """The state demonstration runs as ``python -m patterns.state`` and reports what it measured."""
 
 import re
-import subprocess
-import sys
 
 import pytest
+
+from tests.e2e.demos import demonstration
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("postgres")]
 
 
 def test_state_demonstration_shows_stale_reads_wrong_counts_and_pooled_connections():
-    result = subprocess.run(
-        [sys.executable, "-m", "patterns.state"], capture_output=True, text=True, timeout=240, check=False
-    )
-    assert result.returncode == 0, result.stderr
+    result = demonstration("state", timeout=240)
     out = result.stdout
     assert "31 min: expired True  in table True  filtering -> 404, trusting TTL -> 200" in out
     assert "in memory the last answer was 15 (per environment [15, 15, 15, 15]); DynamoDB answered 60" in out

@@ -1,22 +1,14 @@
 """`python -m patterns.step_functions` runs the order workflow's demonstration and exits 0."""
 
-import subprocess
-import sys
-
 import pytest
+
+from tests.e2e.demos import demonstration
 
 pytestmark = pytest.mark.e2e
 
 
 def test_step_functions_demonstration_runs_and_reports_what_it_measured():
-    result = subprocess.run(
-        [sys.executable, "-m", "patterns.step_functions"],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    result = demonstration("step_functions")
     out = result.stdout
     assert "happy path           SUCCEEDED" in out
     assert "gateway down         FAILED     PaymentUnavailable" in out

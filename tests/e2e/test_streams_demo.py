@@ -1,19 +1,16 @@
 """``python -m patterns.streams`` runs the demonstration against moto and prints what it measured."""
 
 import re
-import subprocess
-import sys
 
 import pytest
+
+from tests.e2e.demos import demonstration
 
 pytestmark = pytest.mark.e2e
 
 
 def test_streams_demonstration_runs_and_reports_what_it_measured() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "patterns.streams"], capture_output=True, text=True, timeout=180, check=False
-    )
-    assert result.returncode == 0, result.stderr
+    result = demonstration("streams")
     out = result.stdout
     assert "modelled, not measured" in out
     assert "applied 30, duplicates 0, order violations 0;" in out
