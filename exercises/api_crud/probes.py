@@ -7,15 +7,15 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from exercises.grader.support import learner_module
+from exercises.grader.support import handler_error, learner_module
 from patterns.lab import aws_sandbox
 from patterns.lab.events import api_gateway_rest_event
 from patterns.lab.races import RaceGate, hold_reads
 from patterns.lab.resources import ensure_table
 from patterns.lab.sandbox import Backend, Sandbox
 
-TABLE = "items"
 LEARNER_FILE = "items.py"
+TABLE = "items"
 
 
 def warm_up() -> None:
@@ -49,13 +49,6 @@ def _table(sandbox: Sandbox) -> list[dict[str, Any]]:
     return sorted(decoded, key=lambda item: str(item.get("id")))
 
 
-def _race(gate: RaceGate | None) -> dict[str, Any] | None:
-    if gate is None:
-        return None
-    report = gate.report()
-    return {"rounds": report.rounds, "held": report.held, "stalled": report.stalled}
-
-
 def check_body(body: str | None) -> dict[str, Any]:
     """Task 1: what validate returns, or the problems it raises."""
     module = learner_module("items")
@@ -85,19 +78,11 @@ def update(items: list[dict[str, Any]], updates: list[list[Any]], concurrent: bo
                 results = list(pool.map(gate.participant(call), updates))
         else:
             results = [call(arguments) for arguments in updates]
-        return {"returned": results, "items": _table(sandbox), "race": _race(gate)}
-
-
-def _error(payload: Any) -> str:
-    """``Type: message (items.py, line N)`` from a Lambda error payload: the learner's own frame."""
-    if not isinstance(payload, dict):
-        return repr(payload)[:300]
-    where = ""
-    for line in payload.get("stackTrace") or []:
-        first = str(line).strip().splitlines()[0] if str(line).strip() else ""
-        if first.startswith("File ") and f"/{LEARNER_FILE}" in first:
-            where = f" ({LEARNER_FILE}, line {first.partition(', line ')[2].split(',')[0]})"
-    return f"{payload.get('errorType')}: {payload.get('errorMessage')}{where}"
+        return {
+            "returned": results,
+            "items": _table(sandbox),
+            "race": gate.report().as_data() if gate else None,
+        }
 
 
 def put(items: list[dict[str, Any]], requests: list[dict[str, Any]]) -> dict[str, Any]:
@@ -123,7 +108,7 @@ def put(items: list[dict[str, Any]], requests: list[dict[str, Any]]) -> dict[str
             if not result.ok:
                 if result.payload.get("errorType") == "NotImplementedError":
                     raise NotImplementedError(result.payload.get("errorMessage"))
-                responses.append({"error": _error(result.payload)})
+                responses.append({"error": handler_error(result.payload, LEARNER_FILE)})
                 continue
             response = result.payload if isinstance(result.payload, dict) else {}
             try:

@@ -7,17 +7,17 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from exercises.grader.support import learner_module
+from exercises.grader.support import handler_error, learner_module
 from patterns.choreography.contracts import SCHEMAS, problems_with
 from patterns.lab import aws_sandbox
 from patterns.lab.events import eventbridge_event
-from patterns.lab.races import RaceGate, hold_reads
+from patterns.lab.races import hold_reads
 from patterns.lab.resources import ensure_queue, ensure_table
 from patterns.lab.sandbox import Backend, Sandbox
 
+LEARNER_FILE = "fulfilment.py"
 TABLE = "fulfilments"
 QUEUE = "emails"
-LEARNER_FILE = "fulfilment.py"
 
 
 def warm_up() -> None:
@@ -52,11 +52,6 @@ def _messages(sandbox: Sandbox, queue_url: str) -> list[Any]:
     return found
 
 
-def _race(gate: RaceGate) -> dict[str, Any]:
-    report = gate.report()
-    return {"rounds": report.rounds, "held": report.held, "stalled": report.stalled}
-
-
 def _event(detail: Any, detail_type: str, event_id: str) -> dict[str, Any]:
     event = eventbridge_event({}, source="lab.orders", detail_type=detail_type, id=event_id)
     event["detail"] = json.loads(json.dumps(detail))  # as delivered, even when it is not an object
@@ -83,17 +78,10 @@ def claim(payments: list[dict[str, Any]], concurrency: int = 1) -> dict[str, Any
             with hold_reads(len(payments)) as gate, ThreadPoolExecutor(len(payments)) as pool:
                 call = gate.participant(lambda payment: module.claim_order(TABLE, dict(payment)))
                 returned = list(pool.map(call, payments))
-            race = _race(gate)
+            race = gate.report().as_data()
         else:
             returned = [module.claim_order(TABLE, dict(payment)) for payment in payments]
         return {"returned": returned, "items": _items(sandbox), "race": race}
-
-
-def _handler_error(payload: Any) -> str:
-    """``Type: message`` from a Lambda error payload."""
-    if not isinstance(payload, dict):
-        return repr(payload)[:300]
-    return f"{payload.get('errorType')}: {str(payload.get('errorMessage'))[:300]}"
 
 
 def deliver(deliveries: list[dict[str, Any]], concurrency: int = 1) -> dict[str, Any]:
@@ -114,7 +102,7 @@ def deliver(deliveries: list[dict[str, Any]], concurrency: int = 1) -> dict[str,
                 if result.payload.get("errorType") == "NotImplementedError":
                     raise NotImplementedError(result.payload.get("errorMessage"))
                 return {
-                    "error": _handler_error(result.payload),
+                    "error": handler_error(result.payload, LEARNER_FILE),
                     "error_type": result.payload.get("errorType"),
                 }
             return {"returned": result.payload}
@@ -123,7 +111,7 @@ def deliver(deliveries: list[dict[str, Any]], concurrency: int = 1) -> dict[str,
         if concurrency > 1:
             with hold_reads(len(deliveries)) as gate, ThreadPoolExecutor(len(deliveries)) as pool:
                 answers = list(pool.map(gate.participant(send), deliveries))
-            race = _race(gate)
+            race = gate.report().as_data()
         else:
             answers = [send(delivery) for delivery in deliveries]
         return {

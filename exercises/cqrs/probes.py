@@ -10,7 +10,7 @@ from typing import Any
 
 from exercises.grader.support import learner_module
 from patterns.lab import aws_sandbox
-from patterns.lab.races import RaceGate, hold_reads
+from patterns.lab.races import hold_reads
 from patterns.lab.resources import ensure_table
 from patterns.lab.sandbox import Backend, Sandbox
 
@@ -55,11 +55,6 @@ def _view(client: Any) -> dict[str, Any]:
     return plain
 
 
-def _race(gate: RaceGate) -> dict[str, Any]:
-    report = gate.report()
-    return {"rounds": report.rounds, "held": report.held, "stalled": report.stalled}
-
-
 def append(calls: list[list[Any]]) -> dict[str, Any]:
     """Task 1: append_event(version, type, data) for each call in turn; then the stored events."""
     with aws_sandbox(backend=Backend()) as sandbox:
@@ -79,7 +74,12 @@ def append_together(before: list[list[Any]], together: list[list[Any]]) -> dict[
         with hold_reads(len(together)) as gate, ThreadPoolExecutor(len(together)) as pool:
             call = gate.participant(lambda c: module.append_event(client, EVENTS, _event(c)))
             returned = list(pool.map(call, together))
-        return {"before": first, "returned": returned, "stored": _stored(client), "race": _race(gate)}
+        return {
+            "before": first,
+            "returned": returned,
+            "stored": _stored(client),
+            "race": gate.report().as_data(),
+        }
 
 
 def _event(call: list[Any]) -> dict[str, Any]:
@@ -105,4 +105,4 @@ def project_together(before: list[list[Any]], together: list[list[Any]]) -> dict
         with hold_reads(len(together)) as gate, ThreadPoolExecutor(len(together)) as pool:
             call = gate.participant(lambda c: module.project(client, VIEW, _event(c)))
             returned = list(pool.map(call, together))
-        return {"before": first, "returned": returned, "view": _view(client), "race": _race(gate)}
+        return {"before": first, "returned": returned, "view": _view(client), "race": gate.report().as_data()}

@@ -7,15 +7,15 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from exercises.grader.support import learner_module
+from exercises.grader.support import handler_error, learner_module
 from patterns.lab import aws_sandbox
 from patterns.lab.events import api_gateway_rest_event
-from patterns.lab.races import RaceGate, hold_reads
+from patterns.lab.races import hold_reads
 from patterns.lab.resources import ensure_queue, ensure_table, ensure_topic, subscribe_queue_to_topic
 from patterns.lab.sandbox import Backend, Sandbox
 
-TABLE = "users"
 LEARNER_FILE = "registration.py"
+TABLE = "users"
 
 
 def warm_up() -> None:
@@ -80,25 +80,7 @@ def save_concurrently(user: dict[str, Any], concurrency: int) -> dict[str, Any]:
         with hold_reads(concurrency) as gate, ThreadPoolExecutor(concurrency) as pool:
             save = gate.participant(lambda _: module.save_user(TABLE, dict(user)))
             stored = list(pool.map(save, range(concurrency)))
-        return {"returned": stored, "items": _items(sandbox), "race": _race(gate)}
-
-
-def _race(gate: RaceGate) -> dict[str, Any]:
-    report = gate.report()
-    return {"rounds": report.rounds, "held": report.held, "stalled": report.stalled}
-
-
-def _handler_error(payload: Any) -> str:
-    """``Type: message (registration.py, line N)`` from a Lambda error payload: the learner's own frame."""
-    if not isinstance(payload, dict):
-        return repr(payload)[:300]
-    where = ""
-    for line in payload.get("stackTrace") or []:
-        first = str(line).strip().splitlines()[0] if str(line).strip() else ""
-        if first.startswith("File ") and f"/{LEARNER_FILE}" in first:
-            rest = first.partition(", line ")[2]
-            where = f" ({LEARNER_FILE}, line {rest.split(',')[0]})"
-    return f"{payload.get('errorType')}: {payload.get('errorMessage')}{where}"
+        return {"returned": stored, "items": _items(sandbox), "race": gate.report().as_data()}
 
 
 def handle(bodies: list[str | None], concurrency: int = 1) -> dict[str, Any]:
@@ -115,7 +97,7 @@ def handle(bodies: list[str | None], concurrency: int = 1) -> dict[str, Any]:
             if not result.ok:
                 if result.payload.get("errorType") == "NotImplementedError":
                     raise NotImplementedError(result.payload.get("errorMessage"))
-                return {"error": _handler_error(result.payload)}
+                return {"error": handler_error(result.payload, LEARNER_FILE)}
             response = result.payload if isinstance(result.payload, dict) else {}
             try:
                 decoded = json.loads(response.get("body") or "null")
@@ -132,7 +114,7 @@ def handle(bodies: list[str | None], concurrency: int = 1) -> dict[str, Any]:
         if concurrency > 1:
             with hold_reads(len(bodies)) as gate, ThreadPoolExecutor(len(bodies)) as pool:
                 responses = list(pool.map(gate.participant(post), bodies))
-            race = _race(gate)
+            race = gate.report().as_data()
         else:
             responses = [post(body) for body in bodies]
         return {

@@ -9,7 +9,7 @@ from typing import Any
 
 from exercises.grader.support import learner_module
 from patterns.lab import aws_sandbox
-from patterns.lab.races import RaceGate, hold_reads
+from patterns.lab.races import hold_reads
 from patterns.lab.resources import ensure_table
 from patterns.lab.sandbox import Backend, Sandbox
 
@@ -58,11 +58,6 @@ def _item(client: Any) -> dict[str, Any]:
     return {key: _plain(value) for key, value in item.items()}
 
 
-def _race(gate: RaceGate) -> dict[str, Any]:
-    report = gate.report()
-    return {"rounds": report.rounds, "held": report.held, "stalled": report.stalled}
-
-
 def count(total: int, deliveries: list[int]) -> dict[str, Any]:
     """Task 1: record_chunk_done for each delivered chunk index in turn; then the job's item."""
     with aws_sandbox(backend=Backend()) as sandbox:
@@ -82,7 +77,7 @@ def count_together(total: int, before: list[int], together: list[int]) -> dict[s
         with hold_reads(len(together)) as gate, ThreadPoolExecutor(len(together)) as pool:
             call = gate.participant(lambda index: module.record_chunk_done(client, TABLE, JOB, index))
             returned = list(pool.map(call, together))
-        return {"before": first, "returned": returned, "item": _item(client), "race": _race(gate)}
+        return {"before": first, "returned": returned, "item": _item(client), "race": gate.report().as_data()}
 
 
 def finish(amounts: list[int], together: bool = False) -> dict[str, Any]:
@@ -96,4 +91,4 @@ def finish(amounts: list[int], together: bool = False) -> dict[str, Any]:
         with hold_reads(len(amounts)) as gate, ThreadPoolExecutor(len(amounts)) as pool:
             call = gate.participant(lambda amount: module.finish_job(client, TABLE, JOB, amount))
             returned = list(pool.map(call, amounts))
-        return {"returned": returned, "item": _item(client), "race": _race(gate)}
+        return {"returned": returned, "item": _item(client), "race": gate.report().as_data()}

@@ -28,7 +28,15 @@ LAMBDA_INIT_ENVIRONMENT = {
     "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
 }
 
-__all__ = ["LAMBDA_INIT_ENVIRONMENT", "expect", "expect_equal", "learner_module", "same", "type_name"]
+__all__ = [
+    "LAMBDA_INIT_ENVIRONMENT",
+    "expect",
+    "expect_equal",
+    "handler_error",
+    "learner_module",
+    "same",
+    "type_name",
+]
 
 
 def learner_module(name: str) -> ModuleType:
@@ -173,3 +181,15 @@ def _import_budget(name: str) -> Iterator[None]:
             signal.setitimer(signal.ITIMER_REAL, 0)
         for number, handler in previous.items():
             signal.signal(number, handler)
+
+
+def handler_error(payload: Any, learner_file: str) -> str:
+    """``Type: message (file.py, line N)`` from a Lambda error payload, naming the learner's own frame."""
+    if not isinstance(payload, dict):
+        return repr(payload)[:300]
+    where = ""
+    for line in payload.get("stackTrace") or []:
+        first = str(line).strip().splitlines()[0] if str(line).strip() else ""
+        if first.startswith("File ") and f"/{learner_file}" in first:
+            where = f" ({learner_file}, line {first.partition(', line ')[2].split(',')[0]})"
+    return f"{payload.get('errorType')}: {str(payload.get('errorMessage'))[:300]}{where}"

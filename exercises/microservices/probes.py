@@ -8,15 +8,15 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from exercises.grader.support import learner_module
+from exercises.grader.support import handler_error, learner_module
 from patterns.lab import aws_sandbox
 from patterns.lab.events import eventbridge_event, sqs_record
-from patterns.lab.races import RaceGate, hold_reads
+from patterns.lab.races import hold_reads
 from patterns.lab.resources import ensure_table
 from patterns.lab.sandbox import Backend, Sandbox
 
-TABLE = "orders-customer-copy"
 LEARNER_FILE = "customer_copy.py"
+TABLE = "orders-customer-copy"
 
 
 def warm_up() -> None:
@@ -52,11 +52,6 @@ def _items(sandbox: Sandbox) -> list[dict[str, Any]]:
     return sorted(plain, key=lambda item: str(item.get("customer_id")))
 
 
-def _race(gate: RaceGate) -> dict[str, Any]:
-    report = gate.report()
-    return {"rounds": report.rounds, "held": report.held, "stalled": report.stalled}
-
-
 def contract(delivery: dict[str, Any]) -> dict[str, Any]:
     """Task 1: what copy_from_record returns for an SQS record of ``delivery``, or the problems raised."""
     module = learner_module("customer_copy")
@@ -82,16 +77,10 @@ def apply(
             with hold_reads(len(copies)) as gate, ThreadPoolExecutor(len(copies)) as pool:
                 call = gate.participant(lambda copy: module.apply_copy(TABLE, dict(copy)))
                 returned = list(pool.map(call, copies))
-            race = _race(gate)
+            race = gate.report().as_data()
         else:
             returned = [module.apply_copy(TABLE, dict(copy)) for copy in copies]
         return {"returned": returned, "items": _items(sandbox), "race": race}
-
-
-def _handler_error(payload: Any) -> str:
-    if not isinstance(payload, dict):
-        return repr(payload)[:300]
-    return f"{payload.get('errorType')}: {str(payload.get('errorMessage'))[:300]}"
 
 
 def deliver(batches: list[list[dict[str, Any]]]) -> dict[str, Any]:
@@ -110,7 +99,7 @@ def deliver(batches: list[list[dict[str, Any]]]) -> dict[str, Any]:
                     and result.payload.get("errorType") == "NotImplementedError"
                 ):
                     raise NotImplementedError(result.payload.get("errorMessage"))
-                answers.append({"error": _handler_error(result.payload)})
+                answers.append({"error": handler_error(result.payload, LEARNER_FILE)})
             else:
                 answers.append({"returned": result.payload})
         return {"answers": answers, "items": _items(sandbox)}

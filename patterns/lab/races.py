@@ -68,6 +68,10 @@ class RaceReport:
     held: int
     stalled: str | None
 
+    def as_data(self) -> dict[str, Any]:
+        """The report as plain JSON data (what a grader's probe returns): rounds, held, stalled."""
+        return {"rounds": self.rounds, "held": self.held, "stalled": self.stalled}
+
 
 class RaceGate:
     """Holds completed reads until every participant is holding one or has finished (see module doc)."""
