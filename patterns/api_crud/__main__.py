@@ -10,22 +10,13 @@ from patterns.api_crud import demo
 
 def serve(port: int, router: demo.Router) -> int:
     """Serve the items API on 127.0.0.1 until Ctrl-C, against the sandbox's moto."""
-    from patterns.lab.exceptions import PortInUseError
-    from patterns.lab.gateway import serve_until_interrupted
-    from patterns.lab.sandbox import aws_sandbox
+    from patterns.lab.gateway import serve_pattern
 
-    with aws_sandbox() as sandbox:
-        door = demo.deploy_api(sandbox, router)
-        print(
-            f"try: curl -i -X POST http://127.0.0.1:{port}/items -H 'Content-Type: application/json' "
-            '-d \'{"name": "lamp", "price_cents": 1999}\''
-        )
-        try:
-            serve_until_interrupted(door, port=port)
-        except PortInUseError as error:
-            print(f"error: {error}", file=sys.stderr)
-            return 2
-    return 0
+    example = (
+        "curl -i -X POST http://127.0.0.1:{port}/items -H 'Content-Type: application/json' "
+        '-d \'{{"name": "lamp", "price_cents": 1999}}\''
+    )
+    return serve_pattern(lambda sandbox: demo.deploy_api(sandbox, router), port=port, example=example)
 
 
 def main(argv: list[str] | None = None) -> int:

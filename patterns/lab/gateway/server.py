@@ -13,14 +13,17 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from patterns.lab import limits
 from patterns.lab.exceptions import ConfigurationError, PortInUseError
 from patterns.lab.gateway.front_door import FrontDoor, HttpResponse
 from patterns.lab.network import is_local_host
 
-__all__ = ["LoopbackServer", "serve_until_interrupted", "serving"]
+if TYPE_CHECKING:
+    from patterns.lab.sandbox import Sandbox
+
+__all__ = ["LoopbackServer", "serve_pattern", "serve_until_interrupted", "serving"]
 
 AccessLog = Callable[[str, str, HttpResponse], None]
 
@@ -34,13 +37,20 @@ class LoopbackServer:
     """A running HTTP server in front of a :class:`FrontDoor`; ``url`` is where it listens."""
 
     def __init__(
-        self, front_door: FrontDoor, *, host: str = "127.0.0.1", port: int = 0, log: AccessLog | None = None
+        self,
+        front_door: FrontDoor,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        log: AccessLog | None = None,
+        after_request: Callable[[], object] | None = None,
     ) -> None:
+        """``after_request`` runs after each answer, requests then taking turns (e.g. ``sandbox.settle``)."""
         if not is_local_host(host):
             raise ConfigurationError(
                 f"the front door listens on loopback only (127.0.0.1, ::1), not {host!r}"
             )
-        handler = _handler_class(front_door, log)
+        handler = _handler_class(front_door, log, after_request)
         try:
             self._server = _Server((host, port), handler)
         except OSError as error:
@@ -99,6 +109,7 @@ def serve_until_interrupted(
     host: str = "127.0.0.1",
     port: int = 8000,
     announce: Callable[[str], None] = print,
+    after_request: Callable[[], object] | None = None,
 ) -> None:
     """Serve in the foreground, print each request, and stop cleanly on Ctrl-C."""
     server = LoopbackServer(
@@ -106,6 +117,7 @@ def serve_until_interrupted(
         host=host,
         port=port,
         log=lambda method, url, response: announce(f"{method} {url} -> {response.status}"),
+        after_request=after_request,
     )
     routes = ", ".join(route.key for route in front_door.routes.routes)
     announce(f"{front_door.kind} front door on {server.url} (routes: {routes}); Ctrl-C stops it")
@@ -117,7 +129,39 @@ def serve_until_interrupted(
         server.stop()
 
 
-def _handler_class(front_door: FrontDoor, log: AccessLog | None) -> type[BaseHTTPRequestHandler]:
+def serve_pattern(
+    deploy: Callable[[Sandbox], FrontDoor],
+    *,
+    port: int,
+    example: str = "",
+    announce: Callable[[str], None] = print,
+) -> int:
+    """A pattern's ``serve`` command: start the sandbox, ``deploy`` the pattern's API, serve it on
+    127.0.0.1 until Ctrl-C. After each request the sandbox settles, so the events a request caused
+    (queues, streams, asynchronous invocations) flow before the next one. ``example`` (a ``curl`` line,
+    ``{port}`` filled in) is printed first. Returns the exit code: 2, with one line, if the port is taken.
+    """
+    import sys
+
+    from patterns.lab.sandbox import aws_sandbox
+
+    with aws_sandbox() as sandbox:
+        door = deploy(sandbox)
+        if example:
+            announce("try: " + example.format(port=port))
+        try:
+            serve_until_interrupted(door, port=port, announce=announce, after_request=sandbox.settle)
+        except PortInUseError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+    return 0
+
+
+def _handler_class(
+    front_door: FrontDoor, log: AccessLog | None, after_request: Callable[[], object] | None
+) -> type[BaseHTTPRequestHandler]:
+    turns = threading.Lock()
+
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "lab-front-door"
@@ -132,7 +176,12 @@ def _handler_class(front_door: FrontDoor, log: AccessLog | None) -> type[BaseHTT
             headers: dict[str, Any] = {}
             for name, value in self.headers.items():
                 headers.setdefault(name, []).append(value)
-            response = front_door.request(self.command, self.path, headers=headers, body=body)
+            if after_request is None:
+                response = front_door.request(self.command, self.path, headers=headers, body=body)
+            else:
+                with turns:
+                    response = front_door.request(self.command, self.path, headers=headers, body=body)
+                    after_request()
             outgoing = dict(response.headers)
             self._send(response.status, outgoing, response.body, response.set_cookies)
             if log is not None:
