@@ -35,6 +35,8 @@ __all__ = [
     "MEMORY_MAX_MB",
     "MEMORY_MIN_MB",
     "MEMORY_PER_VCPU_MB",
+    "RECURSIVE_LOOP_LAB_SAFETY_CAP",
+    "RECURSIVE_LOOP_MAX_INVOCATIONS",
     "SNS_FIFO_DEDUPLICATION_WINDOW_S",
     "SNS_MANAGED_ENDPOINT_RETRY_PHASES",
     "SOURCES",
@@ -95,6 +97,7 @@ SOURCES: Final = {
     "sqs_fifo": "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/using-messagededuplicationid-property.html",
     "eventbridge_retry": "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html",
     "eventbridge_quotas": "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html",
+    "recursion": "https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html",
 }
 
 MEMORY_MIN_MB: Final = 128
@@ -119,6 +122,11 @@ ASYNC_PAYLOAD_BYTES: Final = 1024 * 1024  # raised from 256 KB in October 2025
 ACCOUNT_CONCURRENCY_DEFAULT: Final = 1_000
 ASYNC_MAX_RETRY_ATTEMPTS: Final = 2
 ASYNC_RETRY_DELAYS_S: Final = (60.0, 120.0)  # "about 1 minute, then 2 minutes"
+# SOURCES["recursion"]: when a function is invoked "approximately 16 times in the same chain of requests",
+# Lambda stops the next invocation in that chain (recursive loop detection; the setting "Allow" opts out).
+RECURSIVE_LOOP_MAX_INVOCATIONS: Final = 16
+# Not an AWS figure: the lab cuts a loop that is allowed to recur after this many hops, so it never hangs.
+RECURSIVE_LOOP_LAB_SAFETY_CAP: Final = 1_000
 # AWS reclaims idle environments non-deterministically (observed 5-10 minutes and longer); the lab
 # uses a fixed, configurable expiry so demonstrations are repeatable.
 IDLE_EXPIRY_DEFAULT_S: Final = 600.0

@@ -670,7 +670,46 @@ def example_cost_prices() -> Drawn:
     return [plot_break_even(provisioned_break_even(1024)), plot_bill(bill)]
 
 
+def example_anti_patterns_figures(sandbox: Sandbox) -> Drawn:
+    from patterns.anti_patterns.demo import (
+        fixed_loop,
+        long_job,
+        plot_long_job,
+        plot_loop_cost,
+        plot_loops,
+        recursive_loop,
+    )
+
+    allowed = recursive_loop(sandbox, setting="Allow", allowed_hops=40)
+    loops = [recursive_loop(sandbox), allowed, fixed_loop(sandbox)]
+    per_hop = allowed.bill.usd_per_invocation
+    return [
+        plot_long_job(long_job()),
+        plot_long_job(long_job(1_000)),
+        plot_loops(loops),
+        plot_loop_cost(160, per_hop),
+        plot_loop_cost(100_000, per_hop),
+    ]
+
+
+def example_deploy_test_figures(sandbox: Sandbox) -> Drawn:
+    from patterns.deploy_test.demo import plot_canary, plot_pyramid, run_canary
+    from patterns.deploy_test.service import CanaryPolicy
+
+    policy = CanaryPolicy()
+    rolled = run_canary(sandbox, policy, 0.25, per_minute=60, minutes=6, name="fig-bad")
+    promoted = run_canary(sandbox, policy, 0.0, per_minute=60, minutes=6, name="fig-good")
+    counts = {"unit": 1012, "integration": 655, "endpoint": 31, "e2e": 60}
+    seconds = {"unit": 0.004, "integration": 0.21, "endpoint": 6.5, "e2e": 9.8}
+    return [plot_canary(rolled, policy), plot_canary(promoted, policy), plot_pyramid(counts, seconds)]
+
+
 EXAMPLES: dict[str, Callable[..., Drawn]] = {
+    "patterns.deploy_test.demo:plot_canary": example_deploy_test_figures,
+    "patterns.deploy_test.demo:plot_pyramid": example_deploy_test_figures,
+    "patterns.anti_patterns.demo:plot_long_job": example_anti_patterns_figures,
+    "patterns.anti_patterns.demo:plot_loops": example_anti_patterns_figures,
+    "patterns.anti_patterns.demo:plot_loop_cost": example_anti_patterns_figures,
     "patterns.security.demo:plot_cache_runs": example_security_figures,
     "patterns.security.demo:plot_permissions": example_security_figures,
     "patterns.security.demo:plot_ttl_runs": example_security_figures,

@@ -49,6 +49,8 @@ INTERACTIVE_NOTEBOOKS = {
     "19-observability.ipynb": "sample rate {value:g}:",
     "21-secrets-config.ipynb": "max_age {value} s, ",
     "22-cost.ipynb": "{value} million requests a month: API Gateway $",
+    "24-anti-patterns.ipynb": "{value} hops before it is stopped: $",
+    "23-deploy-test.ipynb": "canary failure rate {value}%: ",
 }
 
 # Appended to a notebook: move the first control of its interactive by one step and say where to look.
