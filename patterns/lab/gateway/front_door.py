@@ -34,6 +34,7 @@ from urllib.parse import parse_qsl, urlsplit
 from patterns.lab import limits
 from patterns.lab.events import api_gateway_http_event, api_gateway_rest_event
 from patterns.lab.exceptions import ConfigurationError, TooManyRequestsError
+from patterns.lab.gateway.authorizers import AuthorizerOutcome, LambdaAuthorizer
 from patterns.lab.gateway.routes import RouteMatch, RouteTable
 from patterns.lab.lambda_runtime import Invocation, LocalLambdaRuntime
 
@@ -84,7 +85,10 @@ class FrontDoor:
         payload_format: PayloadFormat = "1.0",
         stage: str | None = None,
         throttled_status: int = 429,
+        authorizer: LambdaAuthorizer | None = None,
     ) -> None:
+        """``authorizer``: a Lambda authorizer run before every route's function (CORS preflights,
+        ``OPTIONS``, pass without it, as API Gateway's CORS set-up leaves them unauthorized)."""
         if payload_format not in ("1.0", "2.0"):
             raise ConfigurationError(f"payload_format must be '1.0' or '2.0', got {payload_format!r}")
         self.runtime = runtime
@@ -92,6 +96,8 @@ class FrontDoor:
         self.payload_format: PayloadFormat = payload_format
         self.stage = stage or ("dev" if payload_format == "1.0" else "$default")
         self.throttled_status = throttled_status
+        self.authorizer = authorizer
+        self.authorizations: list[AuthorizerOutcome] = []
         self.integration_timeout_s = (
             limits.APIGW_REST_INTEGRATION_TIMEOUT_S
             if payload_format == "1.0"
@@ -137,6 +143,27 @@ class FrontDoor:
         event = self._event(
             method, path, match, headers=sent_headers, query=query, body=body_text, is_base64=is_base64
         )
+        if self.authorizer is not None and method != "OPTIONS":
+            outcome = self.authorizer.authorize(
+                self.runtime,
+                method=method,
+                path=path,
+                resource=match.route.path,
+                stage=self.stage,
+                headers=sent_headers,
+                query=query,
+                path_parameters=match.path_parameters or None,
+            )
+            self.authorizations.append(outcome)
+            if not outcome.allowed:
+                status = outcome.status or 403
+                message = outcome.message if status != 500 else "Internal Server Error"
+                return self._gateway(status, message, started, outcome.message, route=match.route.key)
+            claims = {"principalId": outcome.principal_id, **outcome.context}
+            if self.payload_format == "1.0":
+                event["requestContext"]["authorizer"] = claims
+            else:
+                event["requestContext"]["authorizer"] = {"lambda": dict(outcome.context)}
         try:
             invocation = self.runtime.invoke(match.route.function, event)
         except TooManyRequestsError as error:
