@@ -16,7 +16,10 @@ with the parts of Lambda's behaviour the course teaches:
   duration, memory, cost from :mod:`patterns.lab.pricing`);
 * timeouts are enforced and errors come back as Lambda error payloads;
 * asynchronous invocations retry twice (1 min, then 2 min of virtual time) and then go to an
-  on-failure destination or dead-letter queue.
+  on-failure destination or dead-letter queue;
+* recursive loop detection: an asynchronous invocation carries its chain's lineage
+  (:mod:`patterns.lab.recursion`) and the runtime stops one past Lambda's limit, unless the function's
+  ``recursive_loop`` is ``"Allow"``.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from datetime import UTC, datetime
 from types import ModuleType
 from typing import Any, Literal
 
-from patterns.lab import limits, pricing
+from patterns.lab import limits, pricing, recursion
 from patterns.lab._environ import environment_layer
 from patterns.lab.clock import LabClock
 from patterns.lab.exceptions import ConfigurationError, FunctionNotDeployedError, TooManyRequestsError
@@ -81,9 +84,12 @@ class FunctionConfig:
     on_failure: str | None = None
     dead_letter_arn: str | None = None
     routing: Routing = "warmest"
+    recursive_loop: recursion.RecursiveLoop = "Terminate"
 
     def __post_init__(self) -> None:
         problems = []
+        if self.recursive_loop not in ("Terminate", "Allow"):
+            problems.append(f"recursive_loop must be 'Terminate' or 'Allow', got {self.recursive_loop!r}")
         if self.routing not in ("warmest", "spread"):
             problems.append(f"routing must be 'warmest' or 'spread', got {self.routing!r}")
         if not self.name or len(self.name) > 64:
@@ -190,8 +196,9 @@ class AsyncInvocation:
     event: Any
     accepted_at: float
     attempts: list[Invocation] = field(default_factory=list)
-    outcome: Literal["pending", "succeeded", "failed"] = "pending"
+    outcome: Literal["pending", "succeeded", "failed", "stopped"] = "pending"
     delivered_to: str | None = None
+    lineage: int = 1
 
 
 @dataclass(frozen=True)
@@ -338,13 +345,13 @@ class _Environment:
             ) from None
         return self.init_ms
 
-    def run(self, event_json: str, context: LambdaContext) -> tuple[str, Any, float]:
-        """Run the handler; return (status, payload, duration ms)."""
+    def run(self, event_json: str, context: LambdaContext, lineage: int = 0) -> tuple[str, Any, float]:
+        """Run the handler (its chain's ``lineage`` held for its thread); return (status, payload, ms)."""
         handler = self._handler
         assert handler is not None, "run() before initialise()"
 
         def call() -> tuple[str, Any, float]:
-            with environment_layer(self.variables):
+            with environment_layer(self.variables), recursion.running(lineage):
                 started = time.perf_counter()
                 try:
                     result = handler(json.loads(event_json), context)
@@ -445,6 +452,9 @@ class LocalLambdaRuntime:
         self.account_concurrency = account_concurrency
         self.reports: list[InvocationReport] = []
         self.async_invocations: list[AsyncInvocation] = []
+        self.stopped: list[recursion.StoppedInvocation] = []
+        self.recursion_limit = limits.RECURSIVE_LOOP_MAX_INVOCATIONS
+        self.loop_safety_cap: int | None = limits.RECURSIVE_LOOP_LAB_SAFETY_CAP
         self._functions: dict[str, DeployedFunction] = {}
         self._register = register
         self._deliver = deliver
@@ -533,9 +543,16 @@ class LocalLambdaRuntime:
     # ---- invocation -------------------------------------------------------------------------
 
     def invoke(
-        self, name_or_arn: str, event: Any = None, *, invocation_type: InvocationType = "RequestResponse"
+        self,
+        name_or_arn: str,
+        event: Any = None,
+        *,
+        invocation_type: InvocationType = "RequestResponse",
+        lineage: int | None = None,
     ) -> Invocation:
-        """Invoke synchronously; raises :class:`TooManyRequestsError` when throttled."""
+        """Invoke synchronously; raises :class:`TooManyRequestsError` when throttled. The handler runs
+        with ``lineage`` (default: the caller's, as a synchronous call is no new hop)."""
+        lineage = recursion.current_lineage() if lineage is None else lineage
         event_json = json.dumps({} if event is None else event)
         if len(event_json.encode()) > limits.SYNC_PAYLOAD_BYTES:
             raise ConfigurationError(
@@ -567,7 +584,7 @@ class LocalLambdaRuntime:
                         started_at=started_at,
                     )
             context = self._context(function, environment, request_id)
-            status, payload, duration_ms = environment.run(event_json, context)
+            status, payload, duration_ms = environment.run(event_json, context, lineage)
             return self._record(
                 function,
                 environment=environment,
@@ -583,8 +600,13 @@ class LocalLambdaRuntime:
         finally:
             self._release(environment)
 
-    def invoke_async(self, name_or_arn: str, event: Any = None) -> AsyncInvocation:
-        """Accept an event for asynchronous invocation; it runs when the clock next settles."""
+    def invoke_async(
+        self, name_or_arn: str, event: Any = None, *, lineage: int | None = None
+    ) -> AsyncInvocation:
+        """Accept an event for asynchronous invocation; it runs when the clock next settles.
+
+        ``lineage``: its hop in a chain of invocations (default: one more than the invocation running on
+        this thread, 1 outside any); past ``recursion_limit`` it is stopped, not run."""
         size = len(json.dumps(event).encode())
         if size > limits.ASYNC_PAYLOAD_BYTES:
             raise ConfigurationError(
@@ -592,15 +614,49 @@ class LocalLambdaRuntime:
                 f"the asynchronous limit is {limits.ASYNC_PAYLOAD_BYTES} bytes"
             )
         function = self.function(name_or_arn)
-        pending = AsyncInvocation(str(uuid.uuid4()), function.config.name, event, self.clock.elapsed)
+        pending = AsyncInvocation(
+            str(uuid.uuid4()),
+            function.config.name,
+            event,
+            self.clock.elapsed,
+            lineage=recursion.next_lineage() if lineage is None else lineage,
+        )
         self.async_invocations.append(pending)
         self.clock.call_later(0, lambda: self._attempt(pending), f"async {function.config.name}")
         return pending
 
     def _attempt(self, pending: AsyncInvocation) -> None:
         function = self.function(pending.function_name)
+        setting = function.config.recursive_loop
+        if recursion.stops(
+            pending.lineage, setting, limit=self.recursion_limit, safety_cap=self.loop_safety_cap
+        ):
+            pending.outcome = "stopped"
+            reason: Literal["recursive loop detected", "lab safety cap"] = (
+                "recursive loop detected" if setting == "Terminate" else "lab safety cap"
+            )
+            stopped = recursion.StoppedInvocation(
+                function.config.name, pending.lineage, pending.event, self.clock.elapsed, reason
+            )
+            with self._lock:
+                self.stopped.append(stopped)
+            target = function.config.on_failure or function.config.dead_letter_arn
+            if setting == "Terminate" and target:  # as Lambda does for a stopped asynchronous invocation
+                message = f"recursive loop detected after {self.recursion_limit} invocations in this chain"
+                error = {"errorMessage": message, "errorType": "RecursiveInvocationException"}
+                self._send(
+                    pending,
+                    function,
+                    target,
+                    "RecursiveInvocationException",
+                    payload=error,
+                    function_error="Unhandled",
+                )
+            return
         try:
-            result = self.invoke(pending.function_name, pending.event, invocation_type="Event")
+            result = self.invoke(
+                pending.function_name, pending.event, invocation_type="Event", lineage=pending.lineage
+            )
         except TooManyRequestsError:
             self.clock.call_later(1.0, lambda: self._attempt(pending), "async retry after throttle")
             return
@@ -608,7 +664,14 @@ class LocalLambdaRuntime:
         if result.ok:
             pending.outcome = "succeeded"
             if function.config.on_success:
-                self._send(pending, function, function.config.on_success, result, "Success")
+                self._send(
+                    pending,
+                    function,
+                    function.config.on_success,
+                    "Success",
+                    payload=result.payload,
+                    function_error=None,
+                )
             return
         retries_done = len(pending.attempts) - 1
         if retries_done < function.config.max_retry_attempts:
@@ -618,15 +681,24 @@ class LocalLambdaRuntime:
         pending.outcome = "failed"
         target = function.config.on_failure or function.config.dead_letter_arn
         if target:
-            self._send(pending, function, target, result, "RetriesExhausted")
+            self._send(
+                pending,
+                function,
+                target,
+                "RetriesExhausted",
+                payload=result.payload,
+                function_error=result.function_error,
+            )
 
     def _send(
         self,
         pending: AsyncInvocation,
         function: DeployedFunction,
         target: str,
-        result: Invocation,
         condition: str,
+        *,
+        payload: Any,
+        function_error: str | None,
     ) -> None:
         if self._deliver is None:
             return
@@ -636,7 +708,7 @@ class LocalLambdaRuntime:
                 "attributes": {
                     "RequestID": pending.request_id,
                     "ErrorCode": "200",
-                    "ErrorMessage": str(result.payload.get("errorMessage", "")),
+                    "ErrorMessage": str(payload.get("errorMessage", "")),
                 },
             }
         else:
@@ -653,9 +725,9 @@ class LocalLambdaRuntime:
                 "responseContext": {
                     "statusCode": 200,
                     "executedVersion": "$LATEST",
-                    **({"functionError": result.function_error} if result.function_error else {}),
+                    **({"functionError": function_error} if function_error else {}),
                 },
-                "responsePayload": result.payload,
+                "responsePayload": payload,
             }
         pending.delivered_to = target
         self._deliver(target, record)

@@ -680,7 +680,7 @@ def example_anti_patterns_figures(sandbox: Sandbox) -> Drawn:
         recursive_loop,
     )
 
-    allowed = recursive_loop(sandbox, setting="Allow", allowed_hops=40)
+    allowed = recursive_loop(sandbox, setting="Allow", allowed_hops=20)
     loops = [recursive_loop(sandbox), allowed, fixed_loop(sandbox)]
     per_hop = allowed.bill.usd_per_invocation
     return [
