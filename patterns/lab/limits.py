@@ -155,7 +155,8 @@ STREAM_RECORD_AGE_MIN_S: Final = 60  # MaximumRecordAgeInSeconds: -1 (infinite) 
 STREAM_RECORD_AGE_MAX_S: Final = 604_800
 DYNAMODB_STREAM_RETENTION_S: Final = 86_400  # stream records live 24 hours
 DYNAMODB_STREAMS_GET_RECORDS_MAX: Final = 1_000  # Limit of one GetRecords call
-DYNAMODB_STREAMS_POLLS_PER_S: Final = 4  # SOURCES["dynamodb_streams"]: Lambda polls each shard 4 times a second
+# SOURCES["dynamodb_streams"]: Lambda polls each shard of a DynamoDB stream 4 times a second
+DYNAMODB_STREAMS_POLLS_PER_S: Final = 4
 STREAM_BATCH_WINDOW_MAX_S: Final = 300  # SOURCES["dynamodb_esm"]: MaximumBatchingWindowInSeconds 0-300 s
 KINESIS_GET_RECORDS_MAX: Final = 10_000
 # SOURCES["kinesis_quotas"]: a shard takes 1 MiB/s or 1,000 records/s of writes, serves 2 MiB/s of reads.

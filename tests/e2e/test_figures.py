@@ -577,9 +577,6 @@ def example_security_figures(sandbox: Sandbox) -> Drawn:
 
 def example_secrets_config_figures(sandbox: Sandbox) -> Drawn:
     from patterns.secrets_config.demo import (
-        FETCH,
-        MAX_AGE,
-        REFRESH,
         cost_run,
         explore,
         plot_api_calls,
@@ -587,6 +584,7 @@ def example_secrets_config_figures(sandbox: Sandbox) -> Drawn:
         rotation_run,
         secrets_lab,
     )
+    from patterns.secrets_config.service import FETCH, MAX_AGE, REFRESH
 
     with secrets_lab(sandbox) as lab:
         costs = [

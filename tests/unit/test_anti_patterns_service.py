@@ -1,5 +1,7 @@
 """The anti-patterns' pure logic: a job against the timeout, S3 events, a loop's bill."""
 
+from typing import Any
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -55,6 +57,7 @@ def test_timeouts_beyond_lambdas_maximum_are_refused():
 def test_s3_objects_reads_every_record_and_refuses_malformed_events():
     record = {"s3": {"bucket": {"name": "b"}, "object": {"key": "uploads/a.jpg"}}}
     assert s3_objects({"Records": [record, record]}) == [("b", "uploads/a.jpg")] * 2
+    bad: dict[str, Any]
     for bad in (
         {},
         {"Records": []},
@@ -75,7 +78,7 @@ def test_loop_bill_sums_the_reports_and_prices_per_invocation():
         def __init__(self, billed_ms, cost_usd):
             self.billed_ms, self.cost_usd = billed_ms, cost_usd
 
-    bill = loop_bill([Report(5, 1e-7), Report(7, 3e-7)], stopped=1)
+    bill = loop_bill([Report(5, 1e-7), Report(7, 3e-7)], stopped=1)  # type: ignore[list-item]  # duck-typed reports
     assert (bill.invocations, bill.stopped, bill.billed_ms) == (2, 1, 12)
     assert bill.usd_per_invocation == pytest.approx(2e-7)
     assert loop_bill([]).usd_per_invocation == 0.0

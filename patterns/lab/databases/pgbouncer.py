@@ -4,9 +4,9 @@ Many short-lived clients (a Lambda invocation each) connect to the pooler, which
 connections among them: a server connection is a client's for as long as it stays connected
 (``pool_mode = session``: transaction pooling would break the unnamed prepared statements pg8000 and
 most drivers use, and this PgBouncer, 1.18, cannot track them), and a client that finds every server
-connection busy waits for one instead of being refused. PgBouncer is Debian's package (``make test`` installs it); where it is
-missing, :func:`pgbouncer` raises :class:`PoolerUnavailableError` with the command that installs it. It
-listens on 127.0.0.1 only, on a free port.
+connection busy waits for one instead of being refused. PgBouncer is Debian's package (``make test``
+installs it); where it is missing, :func:`pgbouncer` raises :class:`PoolerUnavailableError` with the
+command that installs it. It listens on 127.0.0.1 only, on a free port.
 """
 
 from __future__ import annotations

@@ -61,11 +61,16 @@ class LabPostgres:
         """Connections the role ``app`` holds now (seen through the lab's own connection)."""
         return self._look("SELECT count(*) FROM pg_stat_activity WHERE usename = :user")
 
-    def end_application_connections(self) -> int:
-        """Terminate every connection of ``app`` (as restarting its clients would); how many there were."""
-        return self._look(
+    def end_application_connections(self, *, timeout_s: float = 10.0) -> int:
+        """Terminate every connection of ``app`` (as restarting its clients would) and wait until their
+        slots are free again; how many there were."""
+        ended = self._look(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = :user"
         )
+        deadline = time.monotonic() + timeout_s
+        while self.application_connections() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return ended
 
 
 def is_too_many_clients(error: BaseException) -> bool:
