@@ -556,6 +556,9 @@ def _run_grade(args: argparse.Namespace) -> int:
         raise LabError(f"no exercises in {_exercises_root()}")
     course = _course_exercises()
     _require_hidden_tests(exercises)
+    from exercises.grader.instructor import Gradebooks
+
+    gradebooks = Gradebooks.from_args(args)  # roster and deadline read before grading: a bad one fails now
     isolation = _isolation(args.isolation, args.require_sandbox)
     submissions = _submissions(folder, out)
     if not submissions:
@@ -623,7 +626,9 @@ def _run_grade(args: argparse.Namespace) -> int:
     if args.show_hidden:
         _rewrite_feedback(out, course, settings)
     results = read_results(out)
-    write_atomic(out / "grades.csv", grades_csv(results, [e.slug for e in course], gone))
+    grades = grades_csv(results, [e.slug for e in course], gone)
+    write_atomic(out / "grades.csv", grades)
+    gradebooks.write(folder, out, results, [e.slug for e in course], grades)
     if interrupted:
         print(
             "interrupted: finished gradings are kept; run the same command again to resume", file=sys.stderr
@@ -768,6 +773,8 @@ def _instructor_only(name: str, root: Path) -> str | None:
         return "/".join(parts[:3]) + "/"
     if parts[0] == "tests" and name.endswith(".py") and INSTRUCTOR_MARK.search((root / name).read_text()):
         return "tests/ (modules marked instructor-only)"
+    if parts[:2] == ["notebooks", "instructor"] and len(parts) > 2:
+        return "notebooks/instructor/"  # the class report grades the reference solutions
     return None
 
 
@@ -883,6 +890,8 @@ def _run_release(args: argparse.Namespace) -> int:
             f"refusing to release: tracked files students must not see:\n{lines}\n"
             "remove them from the course (git rm) and release again"
         )
+    released, instructor, notes = _release_options(args, released, instructor)
+    untracked = [name for name in untracked if name in set(released)]
     _prepare_out(out, args.force)
     copied = 0
     adapted = []
@@ -901,7 +910,10 @@ def _run_release(args: argparse.Namespace) -> int:
         else:
             shutil.copy2(source, out / name)
         copied += 1
+    copied += _record_stub_hashes(out, released)
     print(f"released {copied} course files to {out}")
+    for note in notes:
+        print(note)
     print(
         "left out (instructor only):" if instructor else "left out: nothing (no solution/ or hidden/ folders)"
     )
@@ -926,6 +938,53 @@ def _run_release(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 0
+
+
+def _release_options(
+    args: argparse.Namespace, released: list[str], instructor: dict[str, list[str]]
+) -> tuple[list[str], dict[str, list[str]], list[str]]:
+    """``--only`` (a workshop's subset) and ``--solutions`` applied to a release plan: (released files,
+    instructor-only files still left out, lines to print)."""
+    from exercises.grader.release_options import solution_files, workshop_subset
+
+    notes = []
+    folders = None
+    if args.only:
+        subset = workshop_subset(released, args.only, COURSE_ROOT)
+        released, folders = subset.kept, subset.folders
+        instructor = {
+            group: files
+            for group, files in instructor.items()
+            if not group.startswith("exercises/") or group.split("/")[1] in folders
+        }
+        notes.append(
+            f"workshop subset: notebooks {', '.join(subset.notebooks)} (and 00), exercises "
+            f"{', '.join(folders) or 'none'}; the lab runtime and every pattern's module are kept "
+            "(patterns import each other)"
+        )
+    if args.solutions:
+        solutions = solution_files(instructor, folders)
+        released = sorted(set(released) | set(solutions))
+        instructor = {g: files for g, files in instructor.items() if not g.endswith("/solution/")}
+        notes.append(f"solutions included: {len(solutions)} file(s) in solution/; hidden/ still left out")
+    return released, instructor, notes
+
+
+def _record_stub_hashes(out: Path, released: Sequence[str]) -> int:
+    """Write ``exercises/<folder>/stub.sha256`` (the stubs as released) for ``progress``; how many."""
+    from exercises.grader.progress import STUB_HASHES, stub_hashes_text
+
+    written = 0
+    for name in released:
+        if re.fullmatch(r"exercises/\w+/exercise\.toml", name):
+            with contextlib.suppress(ExerciseError):
+                exercise = load_exercise(out / Path(name).parent)
+                if all(f"{Path(name).parent.as_posix()}/{file}" in released for file in exercise.files):
+                    (exercise.root / STUB_HASHES).write_text(
+                        stub_hashes_text(exercise, exercise.root), encoding="utf-8"
+                    )
+                    written += 1
+    return written
 
 
 def _git_tracked(name: str) -> bool:
@@ -1129,6 +1188,8 @@ def _run_verify(args: argparse.Namespace) -> int:
             )
         if hidden is None and not exercise.solution_dir.is_dir():
             continue  # a student copy: nothing to verify against
+        if hidden is None and (exercise.root / "stub.sha256").is_file():
+            continue  # a student copy released with --solutions (it records its stubs): still no hidden/
         if hidden is None or len(hidden) != exercise.hidden_test_count:
             found = "no hidden/tests.py" if hidden is None else f"{len(hidden)} hidden tests"
             problems[slug].append(
@@ -1164,6 +1225,27 @@ def _run_verify(args: argparse.Namespace) -> int:
             print(f"  - ... and {len(problems[slug]) - MAX_PROBLEMS_SHOWN} more")
     print(f"isolation: {isolation.describe()}")
     return 1 if any(problems.values()) else 0
+
+
+# ---------------------------------------------------------------- the learner's progress
+
+
+def _run_progress(args: argparse.Namespace) -> int:
+    from exercises.grader.progress import course_progress  # it imports this module's neighbours
+
+    print(course_progress(isolation=_isolation(args.isolation, args.require_sandbox)).text(), end="")
+    return 0
+
+
+def _run_new(args: argparse.Namespace) -> int:
+    from exercises.grader.scaffold import scaffold_exercise
+
+    folder, written = scaffold_exercise(_exercises_root(), args.slug)
+    print(f"created {folder}/ with {len(written)} files:")
+    for path in written:
+        print(f"  {path.relative_to(folder).as_posix()}")
+    print(f"next: python -m exercises verify {args.slug} (solution full marks, stub zero), then adapt it")
+    return 0
 
 
 # ---------------------------------------------------------------- the command line
@@ -1235,6 +1317,9 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="show hidden tests' calls and expected values in feedback.md (after the deadline)",
     )
+    from exercises.grader.instructor import add_gradebook_options
+
+    add_gradebook_options(run)
     run.set_defaults(run=_run_grade)
 
     run = command(
@@ -1250,6 +1335,17 @@ def _parser() -> argparse.ArgumentParser:
     run = command("release", "Write the student copy of the course (no solution/ or hidden/ folders).", [])
     run.add_argument("--out", required=True, help="an empty folder for the student copy")
     run.add_argument("--force", action="store_true", help="replace the contents of a non-empty --out folder")
+    run.add_argument(
+        "--only",
+        metavar="NN,NN",
+        help="a workshop's subset: these notebooks (and notebook 00) and their exercises; the lab runtime "
+        "and every pattern's module stay (patterns import each other)",
+    )
+    run.add_argument(
+        "--solutions",
+        action="store_true",
+        help="after the deadline: include the solution/ folders (never the hidden tests)",
+    )
     run.set_defaults(run=_run_release)
 
     run = command("gradescope", "Build a Gradescope autograder zip for one exercise.", [])
@@ -1262,11 +1358,32 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", required=True, help="the zip file to write")
     run.set_defaults(run=_run_gradescope)
 
+    run = command(
+        "progress", "Your progress: each exercise not started, in progress (k of n) or done.", [isolation]
+    )
+    run.set_defaults(run=_run_progress)
+
+    run = command("new", "Scaffold a new exercise folder that verify accepts at once.", [])
+    run.add_argument("slug", help="the new exercise's slug, e.g. my-pattern (folder exercises/my_pattern/)")
+    run.set_defaults(run=_run_new)
+
     run = command("verify", "Check every solution scores full marks and every stub zero.", [isolation])
     run.add_argument("slugs", nargs="*", metavar="slug", help="the exercises to verify; default: all")
     run.add_argument("--jobs", type=int, default=2, help="gradings run at once")
     run.set_defaults(run=_run_verify)
+
+    run = command("report", "Class analytics from a grades folder: an HTML report and CSVs.", [])
+    run.add_argument("grades_dir", help="the --out folder of grade (<submission>/results.json)")
+    run.add_argument("--out", required=True, help="where report.html and the CSVs go")
+    run.add_argument("--submissions", help="the graded submissions folder: also list submissions alike")
+    run.set_defaults(run=_run_report)
     return parser
+
+
+def _run_report(args: argparse.Namespace) -> int:
+    from exercises.grader.instructor import run_report
+
+    return run_report(args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

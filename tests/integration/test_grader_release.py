@@ -234,3 +234,44 @@ def test_a_bundle_or_grades_made_inside_the_course_are_warned_about(course):
         in made.stderr
     )
     (root / "faas-bundle.zip").unlink()
+
+
+def test_a_workshop_release_keeps_every_pattern_and_only_the_chosen_notebooks_and_exercises(course, tmp_path):
+    root, out = course["root"], tmp_path / "workshop"
+    result = python_m("exercises", "release", "--only", "01,3", "--out", str(out), cwd=root)
+    assert result.returncode == 0, result.stderr
+    names = released(out)
+    notebooks = sorted(n for n in names if n.startswith("notebooks/") and n.endswith(".ipynb"))
+    assert [Path(n).name[:2] for n in notebooks] == ["00", "01", "03"]
+    folders = {n.split("/")[1] for n in names if re.fullmatch(r"exercises/\w+/exercise\.toml", n)}
+    assert folders == {"faas", "cold_starts"}
+    in_course = {n for n in course_files(root) if n.startswith("patterns/")}
+    assert in_course <= names  # the lab runtime and every pattern's module: patterns import each other
+    assert "exercises/grader/cli.py" in names
+    assert not [n for n in names if re.match(r"exercises/\w+/(solution|hidden)/", n)]
+    assert (
+        "workshop subset: notebooks notebooks/01-faas.ipynb, notebooks/03-cold-starts.ipynb" in result.stdout
+    )
+    # the copy's progress knows its stubs by the hashes the release recorded, without git
+    shown = python_m("exercises", "progress", "--isolation", "process", cwd=out)
+    assert shown.returncode == 0, shown.stderr
+    assert re.search(r"0 of 2 exercises done, 0 in progress", shown.stdout)
+    assert "public tests run for 0 changed exercise(s)" in shown.stdout
+    wrong = python_m("exercises", "release", "--only", "01,99", "--out", str(tmp_path / "x"), cwd=root)
+    assert wrong.returncode == 2
+    assert "no notebook numbered 99" in wrong.stderr
+
+
+def test_a_release_with_solutions_never_carries_the_hidden_tests(course, tmp_path):
+    root, out = course["root"], tmp_path / "after-deadline"
+    result = python_m("exercises", "release", "--solutions", "--out", str(out), cwd=root)
+    assert result.returncode == 0, result.stderr
+    names = released(out)
+    solutions = {n for n in course_files(root) if re.match(r"exercises/\w+/solution/", n)}
+    assert solutions
+    assert solutions <= names
+    assert not [n for n in names if "/hidden/" in n]
+    assert "solutions included" in result.stdout
+    assert "/solution/" not in result.stdout.split("left out (instructor only):")[-1]
+    verify = python_m("exercises", "verify", cwd=out)  # the copy's make test runs it: nothing to verify
+    assert verify.returncode == 0, verify.stdout + verify.stderr
