@@ -51,6 +51,7 @@ INTERACTIVE_NOTEBOOKS = {
     "22-cost.ipynb": "{value} million requests a month: API Gateway $",
     "24-anti-patterns.ipynb": "{value} hops before it is stopped: $",
     "23-deploy-test.ipynb": "canary failure rate {value}%: ",
+    "25-capstone.ipynb": "{value} thousand orders a month: $",
 }
 
 # Appended to a notebook: move the first control of its interactive by one step and say where to look.
