@@ -18,7 +18,6 @@ import sys
 import tempfile
 import threading
 import time
-import unicodedata
 import zipfile
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -33,6 +32,15 @@ from exercises.grader.engine import (
     check_submission,
     choose_isolation,
     grade_submission,
+)
+from exercises.grader.layouts import (
+    MAX_NAMES_SHOWN,
+    Located,
+    available_slugs,
+    course_exercises,
+    exercise_folder,
+    exercises_root,
+    locate_files,
 )
 from exercises.grader.model import Exercise, ExerciseError, Grade, TestResult, load_exercise
 from exercises.grader.reports import (
@@ -78,15 +86,6 @@ MAX_PROBLEMS_SHOWN = 8
 # ---------------------------------------------------------------- exercises and the learner's check
 
 
-def _exercises_root() -> Path:
-    return COURSE_ROOT / "exercises"
-
-
-def _available_slugs() -> list[str]:
-    """The syllabus slugs (``cold-starts``) of the exercises; folders use underscores (``cold_starts``)."""
-    return sorted(p.parent.name.replace("_", "-") for p in _exercises_root().glob("*/exercise.toml"))
-
-
 def _did_you_mean(given: str, known: Sequence[str]) -> str:
     close = difflib.get_close_matches(given, known, n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
@@ -94,7 +93,7 @@ def _did_you_mean(given: str, known: Sequence[str]) -> str:
 
 def _slug(given: str) -> str:
     """``given`` as a known slug: ``cold_starts`` (the folder's name) is accepted for ``cold-starts``."""
-    slugs = _available_slugs()
+    slugs = available_slugs()
     slug = given.strip().replace("_", "-")
     if slug not in slugs:
         available = ", ".join(slugs) or "none"
@@ -104,23 +103,8 @@ def _slug(given: str) -> str:
     return slug
 
 
-def _folder(slug: str) -> Path:
-    """An exercise's folder: a Python package, so its name is the slug with underscores."""
-    return _exercises_root() / slug.replace("-", "_")
-
-
 def _find_exercise(slug: str) -> Exercise:
-    return load_exercise(_folder(_slug(slug)))
-
-
-def _course_exercises() -> list[Exercise]:
-    """Every exercise of the course, in the course's order (the order of grades.csv and results.json);
-    one whose exercise.toml cannot be read is left out here (grading it names the problem)."""
-    found = []
-    for slug in _available_slugs():
-        with contextlib.suppress(ExerciseError):
-            found.append(load_exercise(_folder(slug)))
-    return found
+    return load_exercise(exercise_folder(_slug(slug)))
 
 
 def _isolation(choice: str, require_sandbox: bool = False) -> Isolation:
@@ -184,130 +168,6 @@ def check(
     (one line in a notebook, with a "did you mean" for a misspelt exercise).
     """
     return _check(slug, None if file is None else Path(file), isolation)[1]
-
-
-# ---------------------------------------------------------------- where a submission keeps its files
-
-# Folders never searched for a learner's files (tools' and systems' clutter, and what it may hold).
-SKIPPED_FOLDERS = {"__MACOSX", "__pycache__", "node_modules", "venv", "site-packages"}
-MAX_FILES_SEARCHED = 5000
-MAX_NAMES_SHOWN = 6
-
-
-@dataclass(frozen=True)
-class Located:
-    """Where a submission holds an exercise's files, or what is wrong (missing, or two copies)."""
-
-    files: dict[str, Path]
-    problem: str | None = None
-    status: ExerciseStatus = "graded"
-
-    def fingerprint(self) -> str:
-        """A hash of the files' names and contents (or of the problem): what resuming compares."""
-        digest = hashlib.sha256()
-        if self.problem:
-            digest.update(f"{self.status}: {self.problem}".encode())
-        for name, path in sorted(self.files.items()):
-            digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
-        return digest.hexdigest()
-
-
-def _normal(name: str) -> str:
-    """A folder's name as layouts compare it: NFC, case-folded, ``-`` and ``_`` alike."""
-    return unicodedata.normalize("NFC", name).casefold().replace("_", "-")
-
-
-def _files_in(submission: Path) -> list[Path]:
-    """The submission's files, shallowest first (hidden and tool folders and symbolic links skipped;
-    bounded)."""
-    found: list[Path] = []
-    for directory, folders, files in os.walk(submission):
-        folders[:] = sorted(f for f in folders if not f.startswith(".") and f not in SKIPPED_FOLDERS)
-        found += [  # a symbolic link could point at anything on the grader's machine: never followed
-            Path(directory) / f
-            for f in sorted(files)
-            if not f.startswith(".") and not (Path(directory) / f).is_symlink()
-        ]
-        if len(found) > MAX_FILES_SEARCHED:
-            break
-    return sorted(found, key=lambda p: (len(p.parts), str(p)))
-
-
-def _near_misses(wanted: str, files: Sequence[Path]) -> list[Path]:
-    """Files a learner probably meant as ``wanted``: another case, another suffix, a copy's name."""
-    stem, suffix = os.path.splitext(wanted)
-    misses = []
-    for path in files:
-        name = unicodedata.normalize("NFC", path.name)
-        other_stem, other_suffix = os.path.splitext(name)
-        if (
-            name.casefold() == wanted.casefold()
-            or (other_stem.casefold() == stem.casefold())
-            or (name.casefold().startswith(stem.casefold()) and other_suffix.casefold() == suffix)
-            or difflib.SequenceMatcher(None, name.casefold(), wanted.casefold()).ratio() >= 0.8
-        ):
-            misses.append(path)
-    return misses
-
-
-def locate_files(
-    submission: Path, exercise: Exercise, course: Sequence[Exercise], label: str | None = None
-) -> Located:
-    """Find ``exercise``'s files in a submission, the same way for ``grade`` and ``grade-one``.
-
-    Accepted: the file at the submission's top, or in a folder named after the exercise at any depth
-    (``faas/``, ``cold_starts/`` or ``cold-starts/``, ``exercises/faas/``, ``my-repo/faas/``), or, failing
-    those, anywhere once (never inside another exercise's folder). Two copies are an error naming both;
-    a missing file says what was found instead (``found Registration.py``). ``label`` names the
-    submission in messages (default ``<its folder>/``).
-    """
-    label = label if label is not None else f"{submission.name}/"
-    prefix = label if label.endswith("/") else ""  # paths shown as alice/faas/..., or faas/... in an upload
-    names = {_normal(exercise.root.name), _normal(exercise.slug)}
-    others = {_normal(n) for e in course for n in (e.root.name, e.slug)} - names
-    everything = _files_in(submission)
-
-    def parts(path: Path) -> list[str]:
-        return [_normal(p) for p in path.relative_to(submission).parts[:-1]]
-
-    candidates = [p for p in everything if not others.intersection(parts(p))]
-    shown = {p: f"{prefix}{p.relative_to(submission).as_posix()}" for p in everything}
-    found: dict[str, Path] = {}
-    for wanted in exercise.files:
-        exact = [p for p in candidates if unicodedata.normalize("NFC", p.name) == wanted]
-        placed = [p for p in exact if p.parent == submission or _normal(p.parent.name) in names]
-        chosen = placed or exact
-        if len(chosen) > 1:
-            copies = " and ".join(shown[p] for p in chosen[:MAX_NAMES_SHOWN])
-            return Located({}, f"two copies of {wanted}: {copies}; hand in exactly one", status="ambiguous")
-        if chosen:
-            found[wanted] = chosen[0]
-            continue
-        folders = sorted(
-            {p.parent for p in everything if _normal(p.parent.name) in names and p.parent != submission}
-            | {d for d in submission.glob("**/") if d != submission and _normal(d.name) in names},
-            key=lambda d: (len(d.parts), str(d)),
-        )
-        misses = _near_misses(wanted, [p for p in candidates if p.name != wanted])
-        hint = ""
-        if misses:
-            hint = "; found " + ", ".join(shown[p] for p in misses[:MAX_NAMES_SHOWN]) + f" (name it {wanted})"
-        if folders:
-            where = f"{prefix or label + ': '}{folders[0].relative_to(submission).as_posix()}/"
-            return Located({}, f"{where} has no {wanted}{hint}", status="missing")
-        if not prefix:
-            return Located({}, f"{label} has no {wanted}{hint}", status="missing")
-        held = sorted(
-            {
-                p.relative_to(submission).parts[0] + ("/" if len(p.relative_to(submission).parts) > 1 else "")
-                for p in everything
-            }
-        )
-        listing = f"; it holds: {', '.join(held[:MAX_NAMES_SHOWN])}" if held and not hint else ""
-        return Located(
-            {}, f"the submission has no {exercise.root.name}/ folder{hint}{listing}", status="missing"
-        )
-    return Located(found)
 
 
 def exercise_fingerprint(exercise: Exercise) -> str:
@@ -551,10 +411,10 @@ def _run_grade(args: argparse.Namespace) -> int:
         raise LabError(f"{folder} is not a folder of submissions (one folder per learner)")
     if args.jobs < 1:
         raise LabError(f"--jobs must be at least 1, got {args.jobs}")
-    exercises = [_find_exercise(slug) for slug in dict.fromkeys(args.exercise or _available_slugs())]
+    exercises = [_find_exercise(slug) for slug in dict.fromkeys(args.exercise or available_slugs())]
     if not exercises:
-        raise LabError(f"no exercises in {_exercises_root()}")
-    course = _course_exercises()
+        raise LabError(f"no exercises in {exercises_root()}")
+    course = course_exercises()
     _require_hidden_tests(exercises)
     from exercises.grader.instructor import Gradebooks
 
@@ -685,7 +545,7 @@ def _run_grade_one(args: argparse.Namespace) -> int:
     if warning:
         print(warning, flush=True)
     started = time.perf_counter()
-    located = locate_files(submission, exercise, _course_exercises(), label="your submission")
+    located = locate_files(submission, exercise, course_exercises(), label="your submission")
     with Grader(exercise, include_hidden=True, isolation=isolation) as grader:
         graded = _grade_exercise(exercise, located, submission.name, grader)
     # every process the learner's code started is gone (the grader closed): only now is the score written
@@ -1169,22 +1029,23 @@ def _solution_problems(grade: Grade) -> list[str]:
 
 def _run_verify(args: argparse.Namespace) -> int:
     isolation = _isolation(args.isolation, args.require_sandbox)
-    slugs = list(dict.fromkeys(_slug(given) for given in args.slugs)) or _available_slugs()
+    slugs = list(dict.fromkeys(_slug(given) for given in args.slugs)) or available_slugs()
     if not slugs:
-        print(f"no exercises in {_exercises_root()}")
+        print(f"no exercises in {exercises_root()}")
         return 1
     exercises: dict[str, Exercise] = {}
     problems: dict[str, list[str]] = {slug: [] for slug in slugs}
     for slug in slugs:
         try:
-            exercise = load_exercise(_folder(slug))
+            exercise = load_exercise(exercise_folder(slug))
             hidden = exercise.hidden_tests()
         except ExerciseError as error:
             problems[slug].append(str(error))
             continue
         if exercise.slug != slug:
             problems[slug].append(
-                f"exercise.toml says slug {exercise.slug!r}; folder {_folder(slug).name!r} is for {slug!r}"
+                f"exercise.toml says slug {exercise.slug!r}; "
+                f"folder {exercise_folder(slug).name!r} is for {slug!r}"
             )
         if hidden is None and not exercise.solution_dir.is_dir():
             continue  # a student copy: nothing to verify against
@@ -1240,7 +1101,7 @@ def _run_progress(args: argparse.Namespace) -> int:
 def _run_new(args: argparse.Namespace) -> int:
     from exercises.grader.scaffold import scaffold_exercise
 
-    folder, written = scaffold_exercise(_exercises_root(), args.slug)
+    folder, written = scaffold_exercise(exercises_root(), args.slug)
     print(f"created {folder}/ with {len(written)} files:")
     for path in written:
         print(f"  {path.relative_to(folder).as_posix()}")

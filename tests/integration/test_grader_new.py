@@ -15,7 +15,7 @@ from exercises.grader import cli
 from exercises.grader.cli import main
 from exercises.grader.model import load_exercise
 
-pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("grader")]
+pytestmark = [pytest.mark.integration, pytest.mark.instructor, pytest.mark.xdist_group("grader")]
 
 
 def run(*argv: str) -> tuple[int, str, str]:

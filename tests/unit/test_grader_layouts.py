@@ -8,15 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from exercises.grader.cli import _course_exercises, exercise_fingerprint, locate_files
+from exercises.grader.cli import exercise_fingerprint
 from exercises.grader.engine import COURSE_ROOT
+from exercises.grader.layouts import course_exercises, locate_files
 from exercises.grader.model import load_exercise
 
 pytestmark = pytest.mark.unit
 
 FAAS = load_exercise(COURSE_ROOT / "exercises" / "faas")
 COLD = load_exercise(COURSE_ROOT / "exercises" / "cold_starts")
-COURSE = _course_exercises()
+COURSE = course_exercises()
 
 
 def put(root: Path, *names: str, text: str = "x = 1\n") -> Path:
