@@ -1,11 +1,12 @@
-"""The course's 24 patterns (the syllabus) and which of their parts this copy of the course holds."""
+"""The course's 24 patterns (the syllabus), its capstone, and which of their parts this copy of the course
+holds."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["COURSE_ROOT", "PATTERNS", "Pattern", "PatternParts", "course_map"]
+__all__ = ["CAPSTONE", "COURSE", "COURSE_ROOT", "PATTERNS", "Pattern", "PatternParts", "course_map"]
 
 COURSE_ROOT = Path(__file__).resolve().parents[2]
 
@@ -61,6 +62,12 @@ PATTERNS: tuple[Pattern, ...] = tuple(
         start=1,
     )
 )
+
+# Not a pattern of the syllabus: the last notebook, where the learner assembles an order system from the
+# patterns (its glue in ``patterns/capstone``, its exercise in ``exercises/capstone``).
+CAPSTONE = Pattern(25, "capstone", "Capstone: an order system assembled from the patterns")
+# Every notebook that ends with an exercise, in the course's order: the 24 patterns, then the capstone.
+COURSE: tuple[Pattern, ...] = (*PATTERNS, CAPSTONE)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from patterns.lab.course import PATTERNS, course_map
+from patterns.lab.course import CAPSTONE, PATTERNS, course_map
 
 pytestmark = pytest.mark.unit
 
@@ -54,3 +54,17 @@ def test_a_pattern_is_available_only_with_its_module_notebook_and_exercise(tmp_p
     (tmp_path / "exercises" / "cold_starts").mkdir(parents=True)
     (tmp_path / "exercises" / "cold_starts" / "exercise.toml").touch()
     assert [parts.pattern.slug for parts in course_map(tmp_path) if parts.available] == ["cold-starts"]
+
+
+def test_the_capstone_has_its_line_below_the_table_and_its_links_resolve() -> None:
+    lines = (ROOT / "README.md").read_text().splitlines()
+    capstone = [line for line in lines if line.startswith("Capstone (")]
+    assert len(capstone) == 1, "the README names the capstone in one line below the course map's table"
+    assert not ROW.match(capstone[0]), "the capstone is no row of the table: it is no pattern of the syllabus"
+    links = LINK.findall(capstone[0])
+    assert f"notebooks/{CAPSTONE.notebook}" in links
+    assert f"exercises/{CAPSTONE.package}" in links
+    missing = [target for target in links if not (ROOT / target).exists()]
+    assert not missing, f"the capstone's line links to missing files {missing}"
+    table_end = max(i for i, line in enumerate(lines) if ROW.match(line))
+    assert lines.index(capstone[0]) > table_end, "the capstone's line comes below the table"

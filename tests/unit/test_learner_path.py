@@ -6,7 +6,8 @@ The conventions (issue 10, ``BRIEF.md``): a pattern notebook's last three cells 
    ``exercises/<package>/`` and the file the learner edits, as ``exercises/<package>/<file>``;
 2. a code cell ``from exercises import check\\n\\ncheck("<slug>")``;
 3. a markdown cell whose first line is ``## Next``, linking the next notebook of the course that exists
-   (in the order of ``patterns.lab.course.PATTERNS``), or ``00-start-here.ipynb`` after the last one.
+   (in the order of ``patterns.lab.course.COURSE``: the 24 patterns, then the capstone, notebook 25), or
+   ``00-start-here.ipynb`` after the last one.
 
 Notebook 00 ends with ``## Next`` linking the first pattern notebook, and names ``exercises/``. The list
 of notebooks comes from the files on disk and the syllabus, so a new pattern's notebook is checked as
@@ -23,7 +24,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from patterns.lab.course import COURSE_ROOT, PATTERNS, Pattern
+from patterns.lab.course import CAPSTONE, COURSE, COURSE_ROOT, PATTERNS, Pattern
 
 pytestmark = pytest.mark.unit
 
@@ -32,8 +33,8 @@ EXERCISES_DIR = COURSE_ROOT / "exercises"
 START_HERE = "00-start-here.ipynb"
 LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
 
-BY_NOTEBOOK = {pattern.notebook: pattern for pattern in PATTERNS}
-PATTERN_NOTEBOOKS = [pattern for pattern in PATTERNS if (NOTEBOOK_DIR / pattern.notebook).is_file()]
+BY_NOTEBOOK = {pattern.notebook: pattern for pattern in COURSE}
+PATTERN_NOTEBOOKS = [pattern for pattern in COURSE if (NOTEBOOK_DIR / pattern.notebook).is_file()]
 
 
 @functools.cache
@@ -90,7 +91,7 @@ def test_every_numbered_notebook_is_a_pattern_of_the_syllabus() -> None:
         if path.name != START_HERE and path.name not in BY_NOTEBOOK
     )
     assert not strays, (
-        f"notebooks {strays} match no pattern of patterns.lab.course.PATTERNS: name each "
+        f"notebooks {strays} match no pattern of patterns.lab.course.PATTERNS nor its CAPSTONE: name each "
         "NN-<slug>.ipynb after its pattern's number and slug"
     )
     assert PATTERN_NOTEBOOKS, "no pattern notebook found in notebooks/"
@@ -158,6 +159,16 @@ def test_start_here_points_to_the_first_notebook_and_the_exercises() -> None:
     assert any(cell.cell_type == "code" and "from exercises import check" in cell.source for cell in cells), (
         f"{START_HERE}: no cell shows `from exercises import check` on an exercise"
     )
+
+
+def test_the_capstone_comes_after_the_24_patterns_and_is_none_of_them() -> None:
+    assert [p.number for p in PATTERNS] == list(range(1, 25))
+    assert CAPSTONE not in PATTERNS
+    assert (*PATTERNS, CAPSTONE) == COURSE
+    assert (CAPSTONE.number, CAPSTONE.notebook, CAPSTONE.package) == (25, "25-capstone.ipynb", "capstone")
+    assert next_notebook(CAPSTONE) == START_HERE
+    if (NOTEBOOK_DIR / CAPSTONE.notebook).is_file():
+        assert next_notebook(PATTERNS[-1]) == CAPSTONE.notebook
 
 
 def test_every_link_between_notebooks_resolves() -> None:
