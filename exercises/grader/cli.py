@@ -568,6 +568,7 @@ COURSE_CONTENT = (
     "Makefile",
     "README.md",
     "adr",
+    "binder",
     "exercises",
     "notebooks",
     "patterns",
