@@ -11,9 +11,10 @@ REPORT lines (pattern 19's observability, ``patterns.lab.logs``) give the bill.
 **What this package holds.** Only glue the exercise and notebook 25 share: the resources
 (:func:`~patterns.capstone.system.create_resources`), the deployment
 (:func:`~patterns.capstone.system.deploy`), the budget and the cost of a run measured from the runtime's
-reports and ``patterns.lab.pricing`` (:func:`~patterns.capstone.system.measure_cost`), and the reference
-assembly notebook 25 runs (:mod:`patterns.capstone.handlers`). The learner writes their own in
-``exercises/capstone/order_system.py``.
+reports and ``patterns.lab.pricing`` (:func:`~patterns.capstone.system.measure_cost`), and which assembly
+notebook 25 runs (:func:`~patterns.capstone.system.assembly`): the reference solution in the instructor's
+copy, the learner's own ``exercises/capstone/order_system.py`` in a student's (the course never ships
+the answer).
 
 **Trade-offs.** Each pattern's price adds up: an idempotency record costs writes on every order, a saga
 one write per step, an event a put and a delivery. The budget makes that sum a requirement.
@@ -23,6 +24,7 @@ from patterns.capstone.system import (
     BUDGET_USD_PER_1000_ORDERS,
     CostReport,
     Resources,
+    assembly,
     create_resources,
     deploy,
     measure_cost,
@@ -34,6 +36,7 @@ __all__ = [
     "BUDGET_USD_PER_1000_ORDERS",
     "CostReport",
     "Resources",
+    "assembly",
     "create_resources",
     "deploy",
     "measure_cost",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -73,6 +74,21 @@ def create_resources(sandbox: Sandbox, prefix: str = "shop") -> Resources:
         f"{prefix}-place-order",
         f"{prefix}-project",
     )
+
+
+REFERENCE_ASSEMBLY = "exercises.capstone.solution.order_system"  # the instructor's copy only
+LEARNER_ASSEMBLY = "exercises.capstone.order_system"
+
+
+def assembly() -> str:
+    """The assembly to run: the reference solution where this copy of the course holds it (the
+    instructor's), else the learner's own ``exercises/capstone/order_system.py``. A name, not an import:
+    the local runtime imports it afresh in each execution environment."""
+    try:
+        found = importlib.util.find_spec(REFERENCE_ASSEMBLY) is not None
+    except ModuleNotFoundError:
+        found = False
+    return REFERENCE_ASSEMBLY if found else LEARNER_ASSEMBLY
 
 
 def deploy(

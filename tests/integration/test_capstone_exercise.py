@@ -1,5 +1,5 @@
-"""The capstone: its measured bill adds up, and its grader is not fooled by imitations or by importing
-the finished assembly."""
+"""The capstone: its measured bill adds up, and its grader is not fooled by imitations or by functions
+imported from elsewhere."""
 
 from __future__ import annotations
 
@@ -9,7 +9,14 @@ import pytest
 
 from exercises.grader import grade_submission, load_exercise
 from exercises.grader.engine import COURSE_ROOT
-from patterns.capstone import BUDGET_USD_PER_1000_ORDERS, create_resources, deploy, measure_cost, read_model
+from patterns.capstone import (
+    BUDGET_USD_PER_1000_ORDERS,
+    assembly,
+    create_resources,
+    deploy,
+    measure_cost,
+    read_model,
+)
 from patterns.lab import pricing
 from patterns.lab.gateway import FrontDoor
 from tests.integration.test_grader_attacks import _imitating, _zero_with, by_task
@@ -20,10 +27,11 @@ ORDERS = 5
 ORDER = {"items": [{"sku": "lamp", "quantity": 1}], "amount_cents": 1999, "email": "ada@example.com"}
 
 
+@pytest.mark.instructor  # runs the reference solution
 def test_the_reference_assemblys_bill_is_counted_request_by_request(sandbox):
     resources = create_resources(sandbox, "bill")
     with measure_cost(sandbox, resources) as meter:
-        deploy(sandbox, resources, "patterns.capstone.handlers")
+        deploy(sandbox, resources, assembly())
         door = FrontDoor(sandbox.lambdas, {"POST /orders": resources.api_function})
         for number in range(ORDERS):
             body = json.dumps({**ORDER, "order_id": f"o-{number}"})
@@ -84,10 +92,10 @@ def test_capstone_imitations_score_nothing(tmp_path):
 
 
 @pytest.mark.instructor
-def test_importing_the_finished_assembly_scores_nothing_for_the_saga(tmp_path):
+def test_a_function_imported_from_elsewhere_scores_nothing_for_the_saga(tmp_path):
     (tmp_path / "order_system.py").write_text(
-        "from patterns.capstone.handlers import order_event, place_order, project, run_order  # noqa: F401\n"
+        "from patterns.saga.service import perform_step as run_order  # noqa: F401\n"
     )
     exercise = load_exercise(COURSE_ROOT / "exercises" / "capstone")
     result = grade_submission(exercise, tmp_path, include_hidden=True)
-    _zero_with(by_task(result, 1), "defined in order_system.py itself")
+    _zero_with(by_task(result, 1), "defined in order_system.py itself", "raised TypeError")
