@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from exercises.grader import cli
+from exercises.grader import cli, layouts
 from exercises.grader.cli import main
 from exercises.grader.model import load_exercise
 
@@ -29,6 +29,7 @@ def run(*argv: str) -> tuple[int, str, str]:
 def course(tmp_path, monkeypatch):
     (tmp_path / "exercises").mkdir()
     monkeypatch.setattr(cli, "COURSE_ROOT", tmp_path)
+    monkeypatch.setattr(layouts, "COURSE_ROOT", tmp_path)  # where the course's exercises are looked up
     return tmp_path
 
 
