@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from exercises.grader.model import Outcome
-from exercises.grader.support import expect, expect_equal, same
+from exercises.grader.support import expect, expect_equal, race_note, same
 
 Check = Callable[[Outcome], None]
 
@@ -50,9 +50,7 @@ def one_winner(concurrency: int) -> Check:
         returned = outcome.value.get("returned") if type(outcome.value) is dict else None
         stored = [r for r in returned or [] if type(r) is dict and "stored" in r]
         stale = [r for r in returned or [] if type(r) is dict and same(r, {"stale": 2})]
-        race = outcome.value.get("race") if type(outcome.value) is dict else None
-        stalled = race.get("stalled") if type(race) is dict else None
-        note = f" (the race: {stalled})" if type(stalled) is str else ""
+        note = race_note(outcome)
         expect(
             outcome,
             len(stored) == 1 and len(stale) == concurrency - 1,

@@ -6,15 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 from exercises.grader.model import Outcome
-from exercises.grader.support import expect, expect_equal
+from exercises.grader.support import expect, expect_equal, race_note
 
 Check = Callable[[Outcome], None]
-
-
-def _race_note(outcome: Outcome) -> str:
-    race = outcome.value.get("race") if type(outcome.value) is dict else None
-    stalled = race.get("stalled") if type(race) is dict else None
-    return f" (the race: {stalled})" if type(stalled) is str else ""
 
 
 def accepted(detail: dict[str, Any]) -> Check:
@@ -65,7 +59,7 @@ def exactly_one_claim(concurrency: int) -> Check:
             and returned.count(True) == 1
             and returned.count(False) == concurrency - 1,
             f"exactly one True and {concurrency - 1} False from {concurrency} simultaneous claim_order "
-            f"calls: only a conditional write refuses the others{_race_note(outcome)}",
+            f"calls: only a conditional write refuses the others{race_note(outcome)}",
             returned,
         )
         expect(
@@ -91,12 +85,12 @@ def outcomes(expected: list[str], emails: int, order_ids: list[str] | None = Non
                 answer,
             )
         got = sorted(a["returned"]["outcome"] for a in answers)
-        expect(outcome, got == sorted(expected), f"outcomes {sorted(expected)}{_race_note(outcome)}", got)
+        expect(outcome, got == sorted(expected), f"outcomes {sorted(expected)}{race_note(outcome)}", got)
         messages = outcome.value["messages"]
         expect(
             outcome,
             len(messages) == emails,
-            f"{emails} confirmation message(s) on EMAIL_QUEUE_URL{_race_note(outcome)}",
+            f"{emails} confirmation message(s) on EMAIL_QUEUE_URL{race_note(outcome)}",
             messages,
         )
         if order_ids is not None:

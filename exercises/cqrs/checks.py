@@ -6,15 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 from exercises.grader.model import Outcome
-from exercises.grader.support import expect, expect_equal
+from exercises.grader.support import expect, expect_equal, race_note
 
 Check = Callable[[Outcome], None]
-
-
-def _race_note(outcome: Outcome) -> str:
-    race = outcome.value.get("race") if type(outcome.value) is dict else None
-    stalled = race.get("stalled") if type(race) is dict else None
-    return f" (the race: {stalled})" if type(stalled) is str else ""
 
 
 def _one_true(outcome: Outcome, calls: int, what: str) -> list[bool]:
@@ -25,7 +19,7 @@ def _one_true(outcome: Outcome, calls: int, what: str) -> list[bool]:
         and len(returned) == calls
         and all(type(r) is bool for r in returned)
         and sum(returned) == 1,
-        f"a list of {calls} bools with exactly one True: {what}" + _race_note(outcome),
+        f"a list of {calls} bools with exactly one True: {what}" + race_note(outcome),
         returned,
     )
     assert type(returned) is list

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from exercises.grader.model import Outcome
-from exercises.grader.support import expect, expect_equal, same
+from exercises.grader.support import expect, expect_equal, race_note, same
 
 Check = Callable[[Outcome], None]
 
@@ -46,12 +46,6 @@ def saved(returned: list[bool], emails: list[str]) -> Check:
     return check
 
 
-def _race_note(outcome: Outcome) -> str:
-    race = outcome.value.get("race") if type(outcome.value) is dict else None
-    stalled = race.get("stalled") if type(race) is dict else None
-    return f" (the race: {stalled})" if type(stalled) is str else ""
-
-
 def exactly_one_winner(concurrency: int) -> Check:
     def check(outcome: Outcome) -> None:
         returned = outcome.value.get("returned")
@@ -63,7 +57,7 @@ def exactly_one_winner(concurrency: int) -> Check:
             and returned.count(True) == 1,
             f"exactly one True and {concurrency - 1} False (bools) from {concurrency} simultaneous save_user "
             "calls, every one of which read before any wrote: a read-then-write stores the user "
-            f"{concurrency} times; only a conditional write refuses the others{_race_note(outcome)}",
+            f"{concurrency} times; only a conditional write refuses the others{race_note(outcome)}",
             returned,
         )
         expect(
@@ -128,7 +122,7 @@ def concurrent_signups(concurrency: int) -> Check:
             len(winners) == 1 and len(losers) == concurrency - 1,
             f"one 201 and {concurrency - 1} 409 responses (ints: {sorted(expected)} in any order) from "
             f"{concurrency} simultaneous sign-ups, every one of which read before any wrote"
-            f"{_race_note(outcome)}",
+            f"{race_note(outcome)}",
             got,
         )
         expect(

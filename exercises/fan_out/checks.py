@@ -5,15 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from exercises.grader.model import Outcome
-from exercises.grader.support import expect, expect_equal
+from exercises.grader.support import expect, expect_equal, race_note
 
 Check = Callable[[Outcome], None]
-
-
-def _race_note(outcome: Outcome) -> str:
-    race = outcome.value.get("race") if type(outcome.value) is dict else None
-    stalled = race.get("stalled") if type(race) is dict else None
-    return f" (the race: {stalled})" if type(stalled) is str else ""
 
 
 def _done_count(outcome: Outcome, expected: int) -> None:
@@ -23,7 +17,7 @@ def _done_count(outcome: Outcome, expected: int) -> None:
         outcome,
         type(got) is int and got == expected,
         f"the job item's done_count to be {expected} (each chunk counted once, no count lost)"
-        + _race_note(outcome),
+        + race_note(outcome),
         {"done_count": got},
     )
 
@@ -52,7 +46,7 @@ def one_trigger(calls: int, done: int, *, before: list[bool] | None = None) -> C
             and all(type(r) is bool for r in returned)
             and sum(returned) == 1,
             f"a list of {calls} bools with exactly one True: one call triggers the aggregation"
-            + _race_note(outcome),
+            + race_note(outcome),
             returned,
         )
         _done_count(outcome, done)
@@ -82,7 +76,7 @@ def finished_once(calls: int) -> Check:
             and len(returned) == calls
             and all(type(r) is bool for r in returned)
             and sum(returned) == 1,
-            f"a list of {calls} bools with exactly one True: one report written" + _race_note(outcome),
+            f"a list of {calls} bools with exactly one True: one report written" + race_note(outcome),
             returned,
         )
         assert type(returned) is list

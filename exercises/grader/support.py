@@ -34,6 +34,7 @@ __all__ = [
     "expect_equal",
     "handler_error",
     "learner_module",
+    "race_note",
     "same",
     "type_name",
 ]
@@ -193,3 +194,11 @@ def handler_error(payload: Any, learner_file: str) -> str:
         if first.startswith("File ") and f"/{learner_file}" in first:
             where = f" ({learner_file}, line {first.partition(', line ')[2].split(',')[0]})"
     return f"{payload.get('errorType')}: {str(payload.get('errorMessage'))[:300]}{where}"
+
+
+def race_note(outcome: Outcome) -> str:
+    """`` (the race: ...)`` when the probe's race gate had to stop waiting (its report's ``stalled``),
+    so a check's message says the outcome was the code's own doing; "" otherwise."""
+    race = outcome.value.get("race") if type(outcome.value) is dict else None
+    stalled = race.get("stalled") if type(race) is dict else None
+    return f" (the race: {stalled})" if type(stalled) is str else ""

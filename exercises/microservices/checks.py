@@ -6,15 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 from exercises.grader.model import Outcome
-from exercises.grader.support import expect, expect_equal
+from exercises.grader.support import expect, expect_equal, race_note
 
 Check = Callable[[Outcome], None]
-
-
-def _race_note(outcome: Outcome) -> str:
-    race = outcome.value.get("race") if type(outcome.value) is dict else None
-    stalled = race.get("stalled") if type(race) is dict else None
-    return f" (the race: {stalled})" if type(stalled) is str else ""
 
 
 def accepted(copy: dict[str, Any]) -> Check:
@@ -58,7 +52,7 @@ def applied_once(calls: int, item: dict[str, Any]) -> Check:
             and returned.count(True) == 1
             and returned.count(False) == calls - 1,
             f"exactly one True and {calls - 1} False from {calls} simultaneous apply_copy calls with one "
-            f"version: only a conditional write refuses the others{_race_note(outcome)}",
+            f"version: only a conditional write refuses the others{race_note(outcome)}",
             returned,
         )
         expect_equal(outcome, "items", [item], "the table's items afterwards")
@@ -71,7 +65,7 @@ def newest_stored(item: dict[str, Any]) -> Check:
         expect(
             outcome,
             outcome.value.get("items") == [item],
-            f"the newest version stored, {item}, whatever order the calls ran in{_race_note(outcome)}",
+            f"the newest version stored, {item}, whatever order the calls ran in{race_note(outcome)}",
             outcome.value.get("items"),
         )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from exercises.grader.model import Outcome
-from exercises.grader.support import expect, expect_equal
+from exercises.grader.support import expect, expect_equal, race_note
 
 Check = Callable[[Outcome], None]
 
@@ -36,9 +36,7 @@ def compensated(returned: list[str], items: dict[str, str]) -> Check:
 def exactly_one_undone(concurrency: int) -> Check:
     def check(outcome: Outcome) -> None:
         returned = outcome.value.get("returned")
-        race = outcome.value.get("race")
-        stalled = race.get("stalled") if type(race) is dict else None
-        note = f" (the race: {stalled})" if type(stalled) is str else ""
+        note = race_note(outcome)
         expect(
             outcome,
             type(returned) is list
