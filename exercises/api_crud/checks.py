@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from exercises.grader.model import Outcome
-from exercises.grader.support import expect, expect_equal, race_note, same
+from exercises.grader.support import expect, expect_equal, problems_raised, race_note, same
 
 Check = Callable[[Outcome], None]
 
@@ -19,18 +19,8 @@ def validated(expected: dict[str, Any]) -> Check:
 
 
 def rejected(problems: int) -> Check:
-    """InvalidItem raised with at least ``problems`` problems: every one, not only the first."""
-
-    def check(outcome: Outcome) -> None:
-        found = outcome.value.get("problems") if type(outcome.value) is dict else None
-        expect(
-            outcome,
-            type(found) is list and len(found) >= problems and all(type(p) is str and p for p in found),
-            f"InvalidItem raised with a list of at least {problems} problem(s) (every problem of the body, "
-            "not just the first), each a non-empty str",
-        )
-
-    return check
+    """InvalidItem raised listing every problem."""
+    return problems_raised("InvalidItem", problems)
 
 
 def updated(returned: list[dict[str, Any]], items: list[dict[str, Any]]) -> Check:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from exercises.grader.model import Outcome
-from exercises.grader.support import expect, expect_equal, race_note
+from exercises.grader.support import expect, expect_equal, problems_raised, race_note
 
 Check = Callable[[Outcome], None]
 
@@ -19,17 +19,8 @@ def accepted(detail: dict[str, Any]) -> Check:
 
 
 def rejected(at_least: int = 1) -> Check:
-    def check(outcome: Outcome) -> None:
-        problems = outcome.value.get("problems") if type(outcome.value) is dict else None
-        expect(
-            outcome,
-            type(problems) is list
-            and len(problems) >= at_least
-            and all(type(p) is str and p.strip() for p in problems),
-            f"ContractBroken raised with a list of at least {at_least} problem string(s)",
-        )
-
-    return check
+    """ContractBroken raised listing every problem."""
+    return problems_raised("ContractBroken", at_least)
 
 
 def claimed(returned: list[bool], order_ids: list[str]) -> Check:

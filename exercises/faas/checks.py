@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from exercises.grader.model import Outcome
-from exercises.grader.support import expect, expect_equal, race_note, same
+from exercises.grader.support import expect, expect_equal, problems_raised, race_note, same
 
 Check = Callable[[Outcome], None]
 
@@ -19,17 +19,8 @@ def parsed_as(expected: dict[str, Any]) -> Check:
 
 
 def rejected(at_least: int = 1) -> Check:
-    def check(outcome: Outcome) -> None:
-        problems = outcome.value.get("problems") if type(outcome.value) is dict else None
-        expect(
-            outcome,
-            type(problems) is list
-            and len(problems) >= at_least
-            and all(type(problem) is str and problem for problem in problems),
-            f"InvalidRegistration raised with a list of at least {at_least} problem(s), each a non-empty str",
-        )
-
-    return check
+    """InvalidRegistration raised listing every problem."""
+    return problems_raised("InvalidRegistration", at_least)
 
 
 def saved(returned: list[bool], emails: list[str]) -> Check:

@@ -10,7 +10,7 @@ import resource
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from types import ModuleType
 from typing import Any
 
@@ -34,6 +34,7 @@ __all__ = [
     "expect_equal",
     "handler_error",
     "learner_module",
+    "problems_raised",
     "race_note",
     "same",
     "type_name",
@@ -202,3 +203,21 @@ def race_note(outcome: Outcome) -> str:
     race = outcome.value.get("race") if type(outcome.value) is dict else None
     stalled = race.get("stalled") if type(race) is dict else None
     return f" (the race: {stalled})" if type(stalled) is str else ""
+
+
+def problems_raised(exception: str, at_least: int = 1) -> Callable[[Outcome], None]:
+    """A check: the probe's ``problems`` (what ``exception`` carried) is a list of at least ``at_least``
+    non-blank strings, exactly a list of strs (an object imitating one is refused)."""
+
+    def check(outcome: Outcome) -> None:
+        problems = outcome.value.get("problems") if type(outcome.value) is dict else None
+        expect(
+            outcome,
+            type(problems) is list
+            and len(problems) >= at_least
+            and all(type(p) is str and p.strip() for p in problems),
+            f"{exception} raised with a list of at least {at_least} problem(s) (every problem, not just the "
+            "first), each a non-empty str",
+        )
+
+    return check
