@@ -11,14 +11,15 @@ LAB_PORT ?= 8888
 
 .PHONY: lab test install install-dev system-packages lint typecheck pytest verify bench clean
 
-# What a learner needs: the course's own dependencies only.
+# What a learner needs: the course's own dependencies only. --no-compile: pip would write bytecode for
+# every installed module (200 MB, most of it never imported); Python writes it for what a run imports.
 install: $(STAMP)
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip install --quiet --no-compile --upgrade pip
+	$(BIN)/python -m pip install --quiet --no-compile -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-compile --no-deps -e .
 	rm -f $(VENV)/.installed-lab-*
 	touch $@
 

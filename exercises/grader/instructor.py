@@ -1,6 +1,7 @@
 """The instructor's commands around grading: ``report`` (class analytics) and the gradebook options of
-``grade`` (``--roster``, ``--deadline``, ``--late-penalty``, ``--late-cap``; a Canvas CSV beside
-grades.csv). The command line (:mod:`exercises.grader.cli`) imports this module when it needs it."""
+``grade`` (``--roster``, ``--deadline``, ``--late-penalty``, ``--late-cap``, ``--canvas-assignments``;
+a Canvas CSV beside grades.csv). The command line (:mod:`exercises.grader.cli`) imports this module
+when it needs it."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from exercises.grader.roster import (
     canvas_csv,
     lateness,
     parse_time,
+    read_canvas_assignments,
     read_roster,
     roster_problems,
     submission_time,
@@ -56,6 +58,12 @@ def add_gradebook_options(run: argparse.ArgumentParser) -> None:
         help="percent of the marks taken per started day late (default 10)",
     )
     run.add_argument("--late-cap", type=float, default=100.0, help="the most percent taken (default 100)")
+    run.add_argument(
+        "--canvas-assignments",
+        help="a CSV (exercise,assignment): the Canvas column each exercise fills in canvas.csv, as Canvas's "
+        "gradebook export heads it, e.g. 'Pattern 01: FaaS (4312)' (default: the exercise's slug, which "
+        "Canvas imports as a new assignment)",
+    )
 
 
 @dataclass
@@ -66,16 +74,22 @@ class Gradebooks:
     deadline: Any = None
     penalty_per_day: float = 0.0
     cap: float = 1.0
+    assignments: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> Gradebooks:
         roster = read_roster(Path(args.roster)) if getattr(args, "roster", None) else {}
+        assignments = (
+            read_canvas_assignments(Path(args.canvas_assignments), [e.slug for e in course_exercises()])
+            if getattr(args, "canvas_assignments", None)
+            else {}
+        )
         deadline = parse_time(args.deadline) if getattr(args, "deadline", None) else None
         penalty = float(getattr(args, "late_penalty", 10.0))
         cap = float(getattr(args, "late_cap", 100.0))
         if not 0 <= penalty <= 100 or not 0 <= cap <= 100:
             raise LabError(f"--late-penalty and --late-cap are percentages (0 to 100), got {penalty}, {cap}")
-        return cls(roster, deadline, penalty / 100, cap / 100)
+        return cls(roster, deadline, penalty / 100, cap / 100, assignments)
 
     def late(self, folder: Path, names: Sequence[str]) -> dict[str, Late]:
         if self.deadline is None:
@@ -103,7 +117,9 @@ class Gradebooks:
             write_atomic(out / "grades.csv", with_lateness(grades, late))
             overdue = sum(entry.days_late > 0 for entry in late.values())
             print(f"deadline {self.deadline.isoformat()}: {overdue} submission(s) late", file=sys.stderr)
-        write_atomic(out / "canvas.csv", canvas_csv(results, exercise_order, self.roster, late))
+        write_atomic(
+            out / "canvas.csv", canvas_csv(results, exercise_order, self.roster, late, self.assignments)
+        )
         if self.roster:
             present = [p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))]
             absent, strangers = roster_problems(self.roster, present)

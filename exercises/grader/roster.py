@@ -5,7 +5,10 @@
   on the roster.
 - Canvas: :func:`canvas_csv` writes the columns Canvas's gradebook import expects (``Student``, ``ID``,
   ``SIS User ID``, ``SIS Login ID``, ``Section``, then one column per assignment, with a
-  ``Points Possible`` row); the roster's student id goes in ``SIS User ID``, which Canvas matches on.
+  ``Points Possible`` row); the roster's student id goes in ``SIS User ID``, which Canvas matches on
+  (``ID`` is Canvas's own user id, which the course does not know, so it stays empty). An assignment
+  column is matched by a trailing ``(assignment id)``, else by its exact title, else Canvas creates a new
+  assignment: :func:`read_canvas_assignments` reads which Canvas column each exercise fills.
 - Deadlines: a submission's time comes from ``submitted_at`` in its ``manifest.json`` (ISO 8601, as an
   LMS download or a submission script records it), else from the newest modification time of its files.
   :func:`lateness` applies a penalty per started day late, capped.
@@ -14,6 +17,7 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
 import math
@@ -33,6 +37,7 @@ __all__ = [
     "canvas_csv",
     "lateness",
     "parse_time",
+    "read_canvas_assignments",
     "read_roster",
     "roster_problems",
     "submission_time",
@@ -40,6 +45,7 @@ __all__ = [
 ]
 
 ROSTER_COLUMNS = ("submission", "student_id", "name", "section")
+ASSIGNMENT_COLUMNS = ("exercise", "assignment")
 CANVAS_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
 MANIFEST = "manifest.json"
 DAY_S = 86_400.0
@@ -79,6 +85,39 @@ def read_roster(path: Path) -> dict[str, Student]:
             (row["section"] or "").strip(),
         )
     return students
+
+
+def read_canvas_assignments(path: Path, exercises: Sequence[str]) -> dict[str, str]:
+    """Which Canvas assignment column each exercise fills: a CSV ``exercise,assignment`` whose second
+    column is the header of Canvas's gradebook export (``Title (id)``); a :class:`LabError` names a
+    malformed file, an unknown exercise or an assignment given twice."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise LabError(f"Canvas assignments {path}: {error.strerror or error}") from None
+    reader = csv.DictReader(io.StringIO(text))
+    if list(reader.fieldnames or [])[:2] != list(ASSIGNMENT_COLUMNS):
+        raise LabError(
+            f"Canvas assignments {path}: the header is {','.join(reader.fieldnames or [])!r}, "
+            f"expected {','.join(ASSIGNMENT_COLUMNS)}"
+        )
+    columns: dict[str, str] = {}
+    for line, row in enumerate(reader, start=2):
+        slug, column = (row["exercise"] or "").strip(), (row["assignment"] or "").strip()
+        if slug not in exercises:
+            close = difflib.get_close_matches(slug, exercises, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}?" if close else f"the exercises: {', '.join(exercises)}"
+            raise LabError(
+                f"Canvas assignments {path}, line {line}: {slug!r} is not an exercise of this course; {hint}"
+            )
+        if not column:
+            raise LabError(f"Canvas assignments {path}, line {line}: no assignment for {slug!r}")
+        if slug in columns:
+            raise LabError(f"Canvas assignments {path}, line {line}: {slug!r} is listed twice")
+        if column in columns.values():
+            raise LabError(f"Canvas assignments {path}, line {line}: {column!r} is given to two exercises")
+        columns[slug] = column
+    return columns
 
 
 def roster_problems(roster: Mapping[str, Student], submissions: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -149,11 +188,14 @@ def canvas_csv(
     exercise_order: Sequence[str],
     roster: Mapping[str, Student],
     late: Mapping[str, Late] | None = None,
+    assignments: Mapping[str, str] | None = None,
 ) -> str:
     """Canvas's gradebook import: a header, a ``Points Possible`` row, then one row per student with a
     score per exercise (after the late penalty). Without a roster entry the folder name stands in
-    ``Student`` and ``SIS Login ID``, to be matched by hand."""
+    ``Student`` and ``SIS Login ID``, to be matched by hand. An exercise's column is named by
+    ``assignments`` (its Canvas assignment), else by its slug."""
     late = late or {}
+    assignments = assignments or {}
     maxima: dict[str, float] = {}
     for data in results:
         for slug, record in data["extra_data"].get("exercises", {}).items():
@@ -161,7 +203,7 @@ def canvas_csv(
     slugs = [s for s in exercise_order if s in maxima] + sorted(set(maxima) - set(exercise_order))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([*CANVAS_COLUMNS, *slugs])
+    writer.writerow([*CANVAS_COLUMNS, *(assignments.get(s, s) for s in slugs)])
     writer.writerow(["Points Possible", "", "", "", "", *(f"{maxima[s]:g}" for s in slugs)])
     for data in results:
         extra = data["extra_data"]

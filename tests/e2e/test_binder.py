@@ -12,6 +12,10 @@ the copy a kernel's ``notebooks/`` belongs to: a hub's nbgitpuller pull), then s
 *that* environment in the copy's ``notebooks/`` and executes notebook 00, whose ``check("faas")`` cell
 runs the autograder's public tests on the exercise's stub. No ``make``, no ``.venv`` of the project:
 the notebook must find the course through what postBuild installed.
+
+The image's environment is also the learner's install (``make lab`` installs the same
+``requirements.txt``), which is leaner than the one the tests run in: every module of the course must
+import in it, and pattern 23 must deploy its template without moto's ``cloudformation`` extra.
 """
 
 from __future__ import annotations
@@ -43,6 +47,26 @@ INSTALL_TIMEOUT_S = 600  # ~50 s measured on the loaded 2-core development machi
 POSTBUILD_TIMEOUT_S = 120
 CELL_TIMEOUT_S = 120
 NOTEBOOK_BUDGET_S = 90  # notebook 00 takes a few seconds; generous for a loaded machine
+DEMO_TIMEOUT_S = 300  # pattern 23's demonstration takes 8-10 s
+# What moto's cloudformation extra would add (143 MB); requirements.txt leaves it out on purpose.
+NOT_IN_THE_LEARNER_INSTALL = ("cfnlint", "sympy", "networkx")
+# Import every module of the course; the pytest plugin is the one module that needs the test tools.
+IMPORT_EVERY_MODULE = """
+import importlib, pkgutil
+import patterns, exercises
+failed, count = [], 0
+for package in (patterns, exercises):
+    for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+        if info.name.endswith("__main__") or info.name == "patterns.lab.testing":
+            continue
+        count += 1
+        try:
+            importlib.import_module(info.name)
+        except Exception as error:
+            failed.append(f"{info.name}: {type(error).__name__}: {error}")
+print(count)
+print("\\n".join(failed))
+"""
 # What repo2docker would not copy from a developer's checkout (ignored by git, or tool caches).
 NOT_COPIED = shutil.ignore_patterns(
     ".git", ".venv", ".venv-*", "__pycache__", ".ipynb_checkpoints", ".pytest_cache", ".mypy_cache",
@@ -228,3 +252,39 @@ def test_notebook_00_and_a_check_run_in_a_kernel_of_the_image(
     ), provenance
     assert elapsed < NOTEBOOK_BUDGET_S, f"notebook 00 took {elapsed:.0f} s in the replayed image"
     print(f"repo2docker replay: notebook 00 with check('faas') ran in {elapsed:.1f} s")
+
+
+def test_every_course_module_imports_in_the_learner_install(binder_image: BinderImage) -> None:
+    env = image_env(binder_image.venv, binder_image.repo.parent / "home")
+    code = f"import importlib.util as u; print([m for m in {NOT_IN_THE_LEARNER_INSTALL!r} if u.find_spec(m)])"
+    assert (
+        run([str(binder_image.python), "-c", code], cwd=binder_image.repo, env=env, timeout=60).strip()
+        == "[]"
+    )
+    count, *failed = (
+        run(
+            [str(binder_image.python), "-c", IMPORT_EVERY_MODULE], cwd=binder_image.repo, env=env, timeout=300
+        )
+        .strip()
+        .split("\n")
+    )
+    assert int(count) > 200, count
+    assert failed == [], failed
+    size_mb = sum(f.stat().st_size for f in binder_image.venv.rglob("*") if f.is_file()) / 1e6
+    print(f"learner install: {count} course modules import; the environment holds {size_mb:.0f} MB")
+
+
+def test_pattern_23_deploys_its_template_without_moto_s_cloudformation_extra(
+    binder_image: BinderImage,
+) -> None:
+    """moto uses cfn-lint only for ValidateTemplate, which the course never calls."""
+    env = image_env(binder_image.venv, binder_image.repo.parent / "home")
+    output = run(
+        [str(binder_image.python), "-m", "patterns.deploy_test"],
+        cwd=binder_image.repo,
+        env=env,
+        timeout=DEMO_TIMEOUT_S,
+    )
+    assert "Traceback" not in output
+    assert re.search(r"moto's CloudFormation skipped \d+ type\(s\) silently", output), output[-3000:]
+    assert "roll back at minute" in output, output[-3000:]

@@ -15,6 +15,7 @@ import pytest
 
 from exercises.grader.cli import main
 from exercises.grader.roster import CANVAS_COLUMNS
+from tests.fixtures.canvas_importer import StudentRow, read_like_canvas
 from tests.fixtures.classroom import FAAS
 
 pytestmark = [pytest.mark.integration, pytest.mark.instructor, pytest.mark.xdist_group("grader-roster")]
@@ -22,10 +23,11 @@ pytestmark = [pytest.mark.integration, pytest.mark.instructor, pytest.mark.xdist
 DEADLINE = "2026-11-30T23:59:00+00:00"
 ROSTER = (
     "submission,student_id,name,section\n"
-    "r1,1001,Ada Lovelace,Mon\n"
+    'r1,1001,"Lovelace, Ada",Mon\n'  # Canvas matches a name as "First Last" or "Last, First"
     "r2,1002,Zoë Ñandú,Tue\n"
     "ghost,1003,Grace Hopper,Mon\n"
 )
+FAAS_COLUMN = "Pattern 01: FaaS (4312)"  # as Canvas's gradebook export heads the assignment's column
 
 
 def run(*arguments: str) -> tuple[int, str, str]:
@@ -56,6 +58,7 @@ def graded(tmp_path_factory):
     early = datetime(2026, 11, 29, tzinfo=UTC).timestamp()
     os.utime(root / "class" / "r3" / "faas" / "registration.py", (early, early))
     (root / "roster.csv").write_text(ROSTER, encoding="utf-8")
+    (root / "assignments.csv").write_text(f"exercise,assignment\nfaas,{FAAS_COLUMN}\n", encoding="utf-8")
     status, _stdout, stderr = run(
         "grade",
         str(root / "class"),
@@ -71,6 +74,8 @@ def graded(tmp_path_factory):
         DEADLINE,
         "--late-penalty",
         "10",
+        "--canvas-assignments",
+        str(root / "assignments.csv"),
     )
     assert status == 0, stderr
     return root, stderr
@@ -110,17 +115,47 @@ def test_grades_csv_shows_the_submission_time_and_the_late_penalty(graded):
 def test_the_canvas_csv_has_canvas_columns_roster_identities_and_penalised_scores(graded):
     root, _ = graded
     header, possible, *students = table(root / "grades" / "canvas.csv")
-    assert header == [*CANVAS_COLUMNS, "faas"]
+    assert header == [*CANVAS_COLUMNS, FAAS_COLUMN]
     assert possible == ["Points Possible", "", "", "", "", "18"]
     by_name = {row[0]: row for row in students}
     assert by_name["Zoë Ñandú"] == ["Zoë Ñandú", "", "1002", "", "Tue", "12.6"]
-    assert by_name["Ada Lovelace"][2:5] == ["1001", "", "Mon"]
+    assert by_name["Lovelace, Ada"][2:5] == ["1001", "", "Mon"]
     assert by_name["r3"] == ["r3", "", "", "r3", "", "0"]  # not on the roster: matched by hand
 
 
-def test_a_malformed_roster_fails_before_grading(tmp_path):
+def test_canvas_s_importer_rules_read_the_canvas_csv_as_meant(graded):
+    """Read as Canvas's GradebookImporter reads a file (tests/fixtures/canvas_importer.py): a valid
+    header with five student columns, the existing assignment 4312 (18 points), roster students matched
+    by SIS User ID and the unlisted folder by SIS Login ID, never by Canvas's own user id."""
+    root, _ = graded
+    imported = read_like_canvas((root / "grades" / "canvas.csv").read_text(encoding="utf-8"))
+    assert (imported.delimiter, imported.student_columns) == (",", 5)
+    faas = "Pattern 01: FaaS"
+    assert (imported.assignments, imported.assignment_ids) == ([faas], {faas: "4312"})
+    assert imported.points_possible == {faas: "18"}
+    totals = {row[0]: row for row in table(root / "grades" / "grades.csv")}
+    r1_total = totals["r1"][totals["submission"].index("total")]
+    assert sorted(imported.students, key=lambda row: row.key) == [
+        StudentRow("SIS User ID", "1001", {faas: r1_total}),  # on time: no penalty
+        StudentRow("SIS User ID", "1002", {faas: "12.6"}),  # 18 less 30% for 3 days late
+        StudentRow("SIS Login ID", "r3", {faas: "0"}),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("option", "text", "message"),
+    [
+        ("--roster", "folder,id\nx,1\n", "missing column(s) submission, student_id, name, section"),
+        (
+            "--canvas-assignments",
+            "exercise,assignment\nfass,FaaS (4312)\n",
+            "line 2: 'fass' is not an exercise of this course; did you mean 'faas'?",
+        ),
+    ],
+)
+def test_a_malformed_gradebook_file_fails_before_grading(tmp_path, option, text, message):
     (tmp_path / "class" / "x").mkdir(parents=True)
-    (tmp_path / "roster.csv").write_text("folder,id\nx,1\n")
+    (tmp_path / "given.csv").write_text(text)
     status, _, stderr = run(
         "grade",
         str(tmp_path / "class"),
@@ -128,9 +163,9 @@ def test_a_malformed_roster_fails_before_grading(tmp_path):
         str(tmp_path / "grades"),
         "--exercise",
         "faas",
-        "--roster",
-        str(tmp_path / "roster.csv"),
+        option,
+        str(tmp_path / "given.csv"),
     )
     assert status == 2
-    assert "missing column(s) submission, student_id, name, section" in stderr
+    assert message in stderr
     assert not (tmp_path / "grades").exists()
