@@ -35,7 +35,8 @@ import nbformat
 import pytest
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
-from nbclient import NotebookClient
+
+from tests.e2e.notebook_client import LabNotebookClient
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("binder")]
 
@@ -220,7 +221,7 @@ def test_notebook_00_and_a_check_run_in_a_kernel_of_the_image(
             "print('patterns', patterns.__file__)\nprint('exercises', exercises.__file__)"
         )
     )
-    client = NotebookClient(
+    client = LabNotebookClient(
         notebook,
         km=kernel_manager,
         timeout=CELL_TIMEOUT_S,

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
+
+from tests.e2e.notebook_client import LabNotebookClient
 
 pytestmark = [pytest.mark.e2e, pytest.mark.instructor, pytest.mark.xdist_group("grader-report")]
 
@@ -22,7 +23,7 @@ def test_the_class_report_notebook_runs_and_shows_the_report():
         for c in notebook.cells
         if c.cell_type == "code"
     )
-    NotebookClient(
+    LabNotebookClient(
         notebook, kernel_name="python3", timeout=120, resources={"metadata": {"path": str(NOTEBOOK.parent)}}
     ).execute()
     outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs]

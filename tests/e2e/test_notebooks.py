@@ -16,8 +16,9 @@ from typing import Any
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
+
+from tests.e2e.notebook_client import LabNotebookClient
 
 pytestmark = pytest.mark.e2e
 
@@ -71,8 +72,8 @@ print(json.dumps({"output_model": explorers[0].out.model_id, "old": old_value, "
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def client_for(notebook: nbformat.NotebookNode) -> NotebookClient:
-    return NotebookClient(
+def client_for(notebook: nbformat.NotebookNode) -> LabNotebookClient:
+    return LabNotebookClient(
         notebook,
         kernel_name="python3",
         timeout=CELL_TIMEOUT_S,
@@ -80,7 +81,7 @@ def client_for(notebook: nbformat.NotebookNode) -> NotebookClient:
     )
 
 
-def execute(client: NotebookClient, name: str) -> None:
+def execute(client: LabNotebookClient, name: str) -> None:
     """Run the whole notebook; on failure, fail with the cell's source and its error."""
     failure = None
     try:
@@ -91,7 +92,7 @@ def execute(client: NotebookClient, name: str) -> None:
         pytest.fail(f"{name}: a cell failed.\n{failure}", pytrace=False)
 
 
-def output_widget_outputs(client: NotebookClient) -> dict[str, list[dict[str, Any]]]:
+def output_widget_outputs(client: LabNotebookClient) -> dict[str, list[dict[str, Any]]]:
     """The outputs each Output widget holds now, by model id (a copy)."""
     return {
         model_id: copy.deepcopy(list(state.get("outputs", [])))
@@ -146,7 +147,7 @@ def test_notebook_is_saved_without_outputs(name: str) -> None:
     assert "widgets" not in notebook.metadata, f"{name}: saved widget state in its metadata; clear it"
 
 
-def assert_ran_cleanly(name: str, notebook: nbformat.NotebookNode, client: NotebookClient) -> None:
+def assert_ran_cleanly(name: str, notebook: nbformat.NotebookNode, client: LabNotebookClient) -> None:
     """Every code cell ran, the exercise check showed a result, and no widget output shows an error."""
     code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
     assert all(cell.execution_count is not None for cell in code_cells), f"{name}: a cell did not run"
