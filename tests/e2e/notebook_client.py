@@ -13,22 +13,24 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from queue import Empty
 from typing import Any
 
 from jupyter_client.client import KernelClient
+from jupyter_core.utils import ensure_async
 from nbclient import NotebookClient
 
 __all__ = ["POLL_SLICE_S", "LabNotebookClient", "in_slices"]
 
 POLL_SLICE_S = 0.5
 
-GetMsg = Callable[..., Coroutine[Any, Any, dict[str, Any]]]
+GetMsg = Callable[..., Any]  # a blocking client's get_msg returns the message, an async one a coroutine
 
 
 def in_slices(get_msg: GetMsg, slice_s: float = POLL_SLICE_S) -> GetMsg:
-    """``get_msg(timeout=...)`` that waits in polls of at most ``slice_s``; ``Empty`` at the deadline."""
+    """``get_msg(timeout=...)`` that waits in polls of at most ``slice_s``; ``Empty`` at the deadline.
+    The wrapper is a coroutine function whether ``get_msg`` is blocking or async, as nbclient awaits it."""
 
     @functools.wraps(get_msg)
     async def sliced(timeout: float | None = None) -> dict[str, Any]:
@@ -36,7 +38,8 @@ def in_slices(get_msg: GetMsg, slice_s: float = POLL_SLICE_S) -> GetMsg:
         while True:
             left = slice_s if deadline is None else max(0.0, min(slice_s, deadline - time.monotonic()))
             try:
-                return await get_msg(timeout=left)
+                message: dict[str, Any] = await ensure_async(get_msg(timeout=left))
+                return message
             except Empty:
                 if deadline is not None and time.monotonic() >= deadline:
                     raise

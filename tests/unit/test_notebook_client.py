@@ -51,3 +51,16 @@ def test_no_reply_by_the_deadline_is_empty_as_before():
     with pytest.raises(Empty):
         asyncio.run(in_slices(never, slice_s=0.05)(timeout=0.2))
     assert time.monotonic() - started >= 0.2
+
+
+def test_a_blocking_client_s_get_msg_is_awaited_the_same_way():
+    calls: list[float | None] = []
+
+    def blocking(timeout: float | None = None) -> dict[str, Any]:
+        calls.append(timeout)
+        if len(calls) < 3:
+            raise Empty
+        return REPLY
+
+    assert asyncio.run(in_slices(blocking, slice_s=0.5)(timeout=5)) == REPLY
+    assert calls == [0.5, 0.5, 0.5]
