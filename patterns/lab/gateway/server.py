@@ -182,10 +182,9 @@ def _handler_class(
                 with turns:
                     response = front_door.request(self.command, self.path, headers=headers, body=body)
                     after_request()
-            outgoing = dict(response.headers)
-            self._send(response.status, outgoing, response.body, response.set_cookies)
-            if log is not None:
+            if log is not None:  # before the answer leaves: a client that has it finds it logged
                 log(self.command, self.path, response)
+            self._send(response.status, dict(response.headers), response.body, response.set_cookies)
 
         def _send(
             self, status: int, headers: dict[str, str], body: bytes, cookies: tuple[str, ...] = ()
