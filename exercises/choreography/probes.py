@@ -12,7 +12,7 @@ from patterns.choreography.contracts import SCHEMAS, problems_with
 from patterns.lab import aws_sandbox
 from patterns.lab.events import eventbridge_event
 from patterns.lab.races import hold_reads
-from patterns.lab.resources import ensure_queue, ensure_table
+from patterns.lab.resources import ensure_queue, ensure_table, message_bodies
 from patterns.lab.sandbox import Backend, Sandbox
 
 LEARNER_FILE = "fulfilment.py"
@@ -38,18 +38,6 @@ def _resources() -> dict[str, str]:
 def _items(sandbox: Sandbox) -> list[dict[str, Any]]:
     items = sandbox.client("dynamodb").scan(TableName=TABLE)["Items"]
     return sorted(({k: next(iter(v.values())) for k, v in item.items()} for item in items), key=str)
-
-
-def _messages(sandbox: Sandbox, queue_url: str) -> list[Any]:
-    sqs, found = sandbox.client("sqs"), []
-    while batch := sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages"):
-        for message in batch:
-            try:
-                found.append(json.loads(message["Body"]))
-            except json.JSONDecodeError:
-                found.append(message["Body"])
-            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
-    return found
 
 
 def _event(detail: Any, detail_type: str, event_id: str) -> dict[str, Any]:
@@ -116,7 +104,7 @@ def deliver(deliveries: list[dict[str, Any]], concurrency: int = 1) -> dict[str,
             answers = [send(delivery) for delivery in deliveries]
         return {
             "answers": answers,
-            "messages": _messages(sandbox, environment["EMAIL_QUEUE_URL"]),
+            "messages": message_bodies(environment["EMAIL_QUEUE_URL"]),
             "items": _items(sandbox),
             "race": race,
         }

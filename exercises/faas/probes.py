@@ -11,7 +11,13 @@ from exercises.grader.support import handler_error, learner_module
 from patterns.lab import aws_sandbox
 from patterns.lab.events import api_gateway_rest_event
 from patterns.lab.races import hold_reads
-from patterns.lab.resources import ensure_queue, ensure_table, ensure_topic, subscribe_queue_to_topic
+from patterns.lab.resources import (
+    ensure_queue,
+    ensure_table,
+    ensure_topic,
+    message_bodies,
+    subscribe_queue_to_topic,
+)
 from patterns.lab.sandbox import Backend, Sandbox
 
 LEARNER_FILE = "registration.py"
@@ -39,18 +45,6 @@ def _resources(*, table_only: bool = False) -> dict[str, str]:
 def _items(sandbox: Sandbox) -> list[dict[str, Any]]:
     items = sandbox.client("dynamodb").scan(TableName=TABLE)["Items"]
     return sorted(({k: next(iter(v.values())) for k, v in item.items()} for item in items), key=str)
-
-
-def _messages(sandbox: Sandbox, queue_url: str) -> list[Any]:
-    sqs, found = sandbox.client("sqs"), []
-    while batch := sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages"):
-        for message in batch:
-            try:
-                found.append(json.loads(message["Body"]))
-            except json.JSONDecodeError:
-                found.append(message["Body"])
-            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
-    return found
 
 
 def parse(body: str | None) -> dict[str, Any]:
@@ -119,7 +113,7 @@ def handle(bodies: list[str | None], concurrency: int = 1) -> dict[str, Any]:
             responses = [post(body) for body in bodies]
         return {
             "responses": responses,
-            "messages": _messages(sandbox, queue_url),
+            "messages": message_bodies(queue_url),
             "items": _items(sandbox),
             "race": race,
         }

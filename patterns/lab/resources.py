@@ -14,7 +14,15 @@ from typing import Any
 
 from patterns.lab.sandbox import current_sandbox
 
-__all__ = ["Queue", "ensure_queue", "ensure_table", "ensure_topic", "subscribe_queue_to_topic"]
+__all__ = [
+    "Queue",
+    "drain_queue",
+    "ensure_queue",
+    "ensure_table",
+    "ensure_topic",
+    "message_bodies",
+    "subscribe_queue_to_topic",
+]
 
 
 def ensure_table(
@@ -67,6 +75,31 @@ def ensure_queue(name: str, *, attributes: Mapping[str, str] | None = None, clie
     url = sqs.create_queue(QueueName=name, Attributes=settings)["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     return Queue(url, arn)
+
+
+def drain_queue(url: str, *, client: Any = None) -> list[dict[str, Any]]:
+    """Receive and delete every message waiting in the queue at ``url``; returns them, with their
+    message attributes, in the order received."""
+    sqs = client or current_sandbox().client("sqs")
+    found: list[dict[str, Any]] = []
+    while batch := sqs.receive_message(
+        QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"]
+    ).get("Messages"):
+        found.extend(batch)
+        for message in batch:
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    return found
+
+
+def message_bodies(url: str, *, client: Any = None) -> list[Any]:
+    """:func:`drain_queue`'s message bodies: parsed where they are JSON, else the text as sent."""
+    bodies: list[Any] = []
+    for message in drain_queue(url, client=client):
+        try:
+            bodies.append(json.loads(message["Body"]))
+        except json.JSONDecodeError:
+            bodies.append(message["Body"])
+    return bodies
 
 
 def ensure_topic(name: str, *, client: Any = None) -> str:

@@ -26,7 +26,7 @@ from patterns.lab import faults, pricing
 from patterns.lab.capabilities import Capability
 from patterns.lab.display import Table, count_axis, table
 from patterns.lab.event_targets import router
-from patterns.lab.resources import ensure_queue, ensure_table
+from patterns.lab.resources import drain_queue, ensure_queue, ensure_table
 from patterns.lab.sandbox import Sandbox, aws_sandbox
 from patterns.lab.sources import kinesis_stream_source, sqs_event_source
 from patterns.retries.adapters import RetryMode, invoke_with_retries, is_transient, sdk_client
@@ -268,19 +268,6 @@ def _attempts(sandbox: Sandbox, function: str, since: int) -> int:
     return sum(1 for r in sandbox.lambdas.reports[since:] if r.function_name == function)
 
 
-def _messages(sandbox: Sandbox, url: str) -> list[dict[str, Any]]:
-    sqs = sandbox.client("sqs")
-    found: list[dict[str, Any]] = []
-    while True:
-        batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"])
-        messages = batch.get("Messages", [])
-        if not messages:
-            return found
-        found.extend(messages)
-        for message in messages:
-            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
-
-
 def who_retries(sandbox: Sandbox) -> list[dict[str, Any]]:
     """One failing event through each of the platform's retrying callers, with its defaults (or the
     setting named), counted from the runtime's invocation reports."""
@@ -295,7 +282,7 @@ def who_retries(sandbox: Sandbox) -> list[dict[str, Any]]:
         FunctionName=FUNCTION, InvocationType="Event", Payload=b'{"order": "o-1"}'
     )
     sandbox.advance(600)
-    record = json.loads(_messages(sandbox, on_failure.url)[0]["Body"])
+    record = json.loads(drain_queue(on_failure.url)[0]["Body"])
     rows.append(
         {
             "caller": "Lambda async invoke",
@@ -331,7 +318,7 @@ def who_retries(sandbox: Sandbox) -> list[dict[str, Any]]:
             "who retries": "the queue (redelivery)",
             "setting": "maxReceiveCount 3",
             "invocations": _attempts(sandbox, FUNCTION, since),
-            "ended in": f"DLQ ({len(_messages(sandbox, dlq.url))} message)",
+            "ended in": f"DLQ ({len(drain_queue(dlq.url))} message)",
             "virtual s": round(sandbox.clock.elapsed - started),
         }
     )
@@ -354,7 +341,7 @@ def who_retries(sandbox: Sandbox) -> list[dict[str, Any]]:
             "who retries": "the event source mapping",
             "setting": "MaximumRetryAttempts 2 (default -1: until the record expires)",
             "invocations": _attempts(sandbox, FUNCTION, since),
-            "ended in": f"on-failure destination ({len(_messages(sandbox, stream_failures.url))} record)",
+            "ended in": f"on-failure destination ({len(drain_queue(stream_failures.url))} record)",
             "virtual s": round(sandbox.clock.elapsed - started),
         }
     )
@@ -396,7 +383,7 @@ def _eventbridge_row(sandbox: Sandbox) -> list[dict[str, Any]]:
             "setting": "RetryPolicy MaximumRetryAttempts 4 (default 185, 24 h)",
             "invocations": 0,
             "ended in": f"target DLQ after {delivery.attempts} Invoke attempts "
-            f"({len(_messages(sandbox, dlq.url))} message)",
+            f"({len(drain_queue(dlq.url))} message)",
             "virtual s": round(sandbox.clock.elapsed - started),
         }
     ]

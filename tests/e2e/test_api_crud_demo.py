@@ -1,10 +1,7 @@
-"""The items API demonstration runs as ``python -m patterns.api_crud`` and reports what it measured; its
-``serve`` command refuses a port in use with one clear line."""
+"""The items API demonstration runs as ``python -m patterns.api_crud`` and reports what it measured
+(its ``serve`` command: tests/e2e/test_serve_commands.py)."""
 
 import re
-import socket
-import subprocess
-import sys
 
 import pytest
 
@@ -30,20 +27,3 @@ def test_api_crud_demonstration_answers_every_request_with_its_status():
     assert "same status for every request: True" in out
     assert re.search(r"8 clients: \d+/80 ok, \d+ x 429", out)
     assert re.search(r"REST API  gateway \$3\.50 \+ Lambda \$\d+\.\d\d \+ DynamoDB \$\d+\.\d\d", out)
-
-
-def test_serve_refuses_a_port_in_use_with_one_line():
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
-        result = subprocess.run(
-            [sys.executable, "-m", "patterns.api_crud", "serve", "--port", str(port)],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-    assert result.returncode == 2
-    assert f"error: port {port} on 127.0.0.1 is already in use" in result.stderr
-    assert "Traceback" not in result.stderr

@@ -2,13 +2,13 @@
 
 import pytest
 
-from tests.integration.test_grader_attacks import _imitating, _zero_with, by_task
+from tests.fixtures.imitations import by_task, imitating, zero_with
 
 pytestmark = [pytest.mark.integration, pytest.mark.instructor, pytest.mark.xdist_group("grader-attacks")]
 
 
 def test_anti_patterns_imitations_score_nothing(tmp_path):
-    result = _imitating(
+    result = imitating(
         "anti_patterns",
         "fixes.py",
         """
@@ -29,7 +29,7 @@ def test_anti_patterns_imitations_score_nothing(tmp_path):
         tmp_path,
     )
     returning = [r for r in by_task(result, 1) if "refused" not in r.name]
-    _zero_with(returning, "imitates a list")
-    _zero_with([r for r in by_task(result, 2) if "refused" not in r.name], "imitates a dict")
-    _zero_with(by_task(result, 3), "an int, expected a float", "int")
+    zero_with(returning, "imitates a list")
+    zero_with([r for r in by_task(result, 2) if "refused" not in r.name], "imitates a dict")
+    zero_with(by_task(result, 3), "an int, expected a float", "int")
     assert [r.points > 0 for r in by_task(result, 2) if "refused" in r.name] == [True, True]

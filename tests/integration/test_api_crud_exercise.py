@@ -7,7 +7,7 @@ import pytest
 
 from exercises.grader import load_exercise
 from exercises.grader.engine import COURSE_ROOT, Grader
-from tests.integration.test_grader_attacks import _imitating, _zero_with, by_task
+from tests.fixtures.imitations import by_task, imitating, zero_with
 
 pytestmark = [pytest.mark.integration, pytest.mark.instructor, pytest.mark.xdist_group("grader-attacks")]
 
@@ -17,7 +17,7 @@ RACE_TEST = "four updates of version 1 at once: exactly one is stored"
 
 
 def test_api_crud_imitations_score_nothing(tmp_path):
-    result = _imitating(
+    result = imitating(
         "api_crud",
         "items.py",
         """
@@ -47,11 +47,11 @@ def test_api_crud_imitations_score_nothing(tmp_path):
         """,
         tmp_path,
     )
-    _zero_with(by_task(result, 1), "imitates a dict", "imitates a list", "each a non-empty str")
+    zero_with(by_task(result, 1), "imitates a dict", "imitates a list", "each a non-empty str")
     stored = [r for r in by_task(result, 2) if "StaleWrite(None)" not in r.name and "at once" not in r.name]
-    _zero_with(stored, "imitates a dict")
+    zero_with(stored, "imitates a dict")
     statuses = [r for r in by_task(result, 3) if "changes nothing" not in r.name or "428" in r.name]
-    _zero_with(statuses, "(ints", "a float, expected an int")
+    zero_with(statuses, "(ints", "a float, expected an int")
 
 
 def _solution_with(old: str, new: str) -> str:

@@ -19,7 +19,7 @@ from patterns.capstone import (
 )
 from patterns.lab import pricing
 from patterns.lab.gateway import FrontDoor
-from tests.integration.test_grader_attacks import _imitating, _zero_with, by_task
+from tests.fixtures.imitations import by_task, imitating, zero_with
 
 pytestmark = pytest.mark.integration
 
@@ -59,7 +59,7 @@ def test_the_reference_assemblys_bill_is_counted_request_by_request(sandbox):
 
 @pytest.mark.instructor
 def test_capstone_imitations_score_nothing(tmp_path):
-    result = _imitating(
+    result = imitating(
         "capstone",
         "order_system.py",
         """
@@ -84,11 +84,11 @@ def test_capstone_imitations_score_nothing(tmp_path):
         """,
         tmp_path,
     )
-    _zero_with(by_task(result, 1), "imitates a dict")
-    _zero_with(by_task(result, 2), "imitates a dict")
+    zero_with(by_task(result, 1), "imitates a dict")
+    zero_with(by_task(result, 2), "imitates a dict")
     statuses = [r for r in by_task(result, 3) if "cost" not in r.name and "redelivered" not in r.name]
-    _zero_with(statuses, "Internal server error", "(ints)")  # API Gateway answers a float status with 502
-    _zero_with([r for r in by_task(result, 4) if "two orders" not in r.name], "int", "bool")
+    zero_with(statuses, "Internal server error", "(ints)")  # API Gateway answers a float status with 502
+    zero_with([r for r in by_task(result, 4) if "two orders" not in r.name], "int", "bool")
 
 
 @pytest.mark.instructor
@@ -98,4 +98,4 @@ def test_a_function_imported_from_elsewhere_scores_nothing_for_the_saga(tmp_path
     )
     exercise = load_exercise(COURSE_ROOT / "exercises" / "capstone")
     result = grade_submission(exercise, tmp_path, include_hidden=True)
-    _zero_with(by_task(result, 1), "defined in order_system.py itself", "raised TypeError")
+    zero_with(by_task(result, 1), "defined in order_system.py itself", "raised TypeError")

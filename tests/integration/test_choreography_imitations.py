@@ -3,13 +3,13 @@ in the tests that look at them."""
 
 import pytest
 
-from tests.integration.test_grader_attacks import _imitating, _zero_with, by_task
+from tests.fixtures.imitations import by_task, imitating, zero_with
 
 pytestmark = [pytest.mark.integration, pytest.mark.instructor, pytest.mark.xdist_group("grader-attacks")]
 
 
 def test_choreography_imitations_score_nothing(tmp_path):
-    result = _imitating(
+    result = imitating(
         "choreography",
         "fulfilment.py",
         """
@@ -39,11 +39,11 @@ def test_choreography_imitations_score_nothing(tmp_path):
         """,
         tmp_path,
     )
-    _zero_with(by_task(result, 1), "imitates a dict", "imitates a list")
+    zero_with(by_task(result, 1), "imitates a dict", "imitates a list")
     # Left out: "the claim stores ..." checks only the item in the table, which goes through DynamoDB
     # as plain strings; what claim_order returned is not part of that test.
     claims = [r for r in by_task(result, 2) if "the claim stores" not in r.name]
-    _zero_with(claims, "an int, expected a bool", "exactly one True")
+    zero_with(claims, "an int, expected a bool", "exactly one True")
     # Task 3 is left out entirely: the Lambda runtime serializes the handler's answer to JSON, as AWS
     # does, so the checks receive plain data identical to the honest answer (there is no imitation left
     # to see); the confirmation and the table go through SQS and DynamoDB the same way. The imitations

@@ -3,13 +3,13 @@ transition that changes the state it was given (instead of returning a new one) 
 
 import pytest
 
-from tests.integration.test_grader_attacks import _imitating, _zero_with, by_task
+from tests.fixtures.imitations import by_task, imitating, zero_with
 
 pytestmark = [pytest.mark.integration, pytest.mark.instructor, pytest.mark.xdist_group("grader-attacks")]
 
 
 def test_circuit_breaker_imitations_score_nothing(tmp_path):
-    result = _imitating(
+    result = imitating(
         "circuit_breaker",
         "breaker.py",
         """
@@ -28,12 +28,12 @@ def test_circuit_breaker_imitations_score_nothing(tmp_path):
         """,
         tmp_path,
     )
-    _zero_with(by_task(result, 1), "imitates a dict")
-    _zero_with(by_task(result, 2), "a float, expected an int", "EqualToEverything")
+    zero_with(by_task(result, 1), "imitates a dict")
+    zero_with(by_task(result, 2), "a float, expected an int", "EqualToEverything")
 
 
 def test_changing_the_given_state_in_place_is_caught(tmp_path):
-    result = _imitating(
+    result = imitating(
         "circuit_breaker",
         "breaker.py",
         """
@@ -51,7 +51,7 @@ def test_changing_the_given_state_in_place_is_caught(tmp_path):
     )
     probing = [r for r in by_task(result, 1) if "probes" in r.name]
     assert len(probing) >= 3
-    _zero_with(probing, "unchanged")
+    zero_with(probing, "unchanged")
     kept = [r for r in by_task(result, 1) if "probes" not in r.name and "together" not in r.name]
     assert kept
     assert all(r.points == 1 for r in kept)

@@ -2,38 +2,19 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
 
-from exercises.grader import grade_submission, load_exercise
-from exercises.grader.engine import COURSE_ROOT
+from tests.fixtures.imitations import imitating
 
 pytestmark = [pytest.mark.integration, pytest.mark.instructor]
 
-IMITATIONS = """
-class FakeFloat(float):
-    def __eq__(self, other):
-        return True
-
-    __hash__ = float.__hash__
-
-
-class FakeInt(int):
-    pass
-"""
-
-
-def _imitating(overlay: str, tmp_path: Path):
-    exercise = load_exercise(COURSE_ROOT / "exercises" / "cost")
-    solution = (exercise.solution_dir / "tuning.py").read_text(encoding="utf-8")
-    (tmp_path / "tuning.py").write_text(solution + "\n\n" + IMITATIONS + textwrap.dedent(overlay))
-    return grade_submission(exercise, tmp_path, include_hidden=True)
-
 
 def test_cost_imitations_score_nothing(tmp_path: Path) -> None:
-    result = _imitating(
+    result = imitating(
+        "cost",
+        "tuning.py",
         """
         _mean, _best = trimmed_mean, best_memory
 
@@ -53,7 +34,9 @@ def test_cost_imitations_score_nothing(tmp_path: Path) -> None:
 
 
 def test_an_int_where_a_float_is_expected_and_a_bool_subclass_score_nothing(tmp_path: Path) -> None:
-    result = _imitating(
+    result = imitating(
+        "cost",
+        "tuning.py",
         """
         _mean, _best = trimmed_mean, best_memory
 

@@ -2,13 +2,13 @@
 
 import pytest
 
-from tests.integration.test_grader_attacks import _imitating, _zero_with, by_task
+from tests.fixtures.imitations import by_task, imitating, zero_with
 
 pytestmark = [pytest.mark.integration, pytest.mark.instructor]
 
 
 def test_cqrs_imitations_score_nothing(tmp_path):
-    result = _imitating(
+    result = imitating(
         "cqrs",
         "event_store.py",
         """
@@ -24,5 +24,5 @@ def test_cqrs_imitations_score_nothing(tmp_path):
         """,
         tmp_path,
     )
-    _zero_with(by_task(result, 1), "an int, expected a bool", "(bools)", "bools with exactly one True")
-    _zero_with(by_task(result, 2), "not plain JSON data", "imitates", "bools with exactly one True")
+    zero_with(by_task(result, 1), "an int, expected a bool", "(bools)", "bools with exactly one True")
+    zero_with(by_task(result, 2), "not plain JSON data", "imitates", "bools with exactly one True")

@@ -2,38 +2,19 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
 
-from exercises.grader import grade_submission, load_exercise
-from exercises.grader.engine import COURSE_ROOT
+from tests.fixtures.imitations import imitating
 
 pytestmark = [pytest.mark.integration, pytest.mark.instructor]
 
-IMITATIONS = """
-class FakeList(list):
-    def __eq__(self, other):
-        return True
-
-    __hash__ = object.__hash__
-
-
-class FakeStr(str):
-    pass
-"""
-
-
-def _imitating(overlay: str, tmp_path: Path):
-    exercise = load_exercise(COURSE_ROOT / "exercises" / "deploy_test")
-    solution = (exercise.solution_dir / "rollout.py").read_text(encoding="utf-8")
-    (tmp_path / "rollout.py").write_text(solution + "\n\n" + IMITATIONS + textwrap.dedent(overlay))
-    return grade_submission(exercise, tmp_path, include_hidden=True)
-
 
 def test_deploy_test_imitations_score_nothing(tmp_path: Path) -> None:
-    result = _imitating(
+    result = imitating(
+        "deploy_test",
+        "rollout.py",
         """
         _missing, _verdict = missing_resources, canary_verdict
 
@@ -53,7 +34,9 @@ def test_deploy_test_imitations_score_nothing(tmp_path: Path) -> None:
 
 
 def test_a_tuple_or_str_items_that_are_not_str_score_nothing(tmp_path: Path) -> None:
-    result = _imitating(
+    result = imitating(
+        "deploy_test",
+        "rollout.py",
         """
         _missing = missing_resources
 

@@ -4,13 +4,13 @@ events."""
 
 import pytest
 
-from tests.integration.test_grader_attacks import _imitating, _zero_with, by_task
+from tests.fixtures.imitations import by_task, imitating, zero_with
 
 pytestmark = [pytest.mark.integration, pytest.mark.instructor, pytest.mark.xdist_group("grader-attacks")]
 
 
 def test_event_driven_imitations_score_nothing(tmp_path):
-    result = _imitating(
+    result = imitating(
         "event_driven",
         "routing.py",
         """
@@ -34,6 +34,6 @@ def test_event_driven_imitations_score_nothing(tmp_path):
     )
     # Every test of every task calls its task's function and looks at the pattern it returned: none is
     # left out (no test of this exercise expects an exception).
-    _zero_with(by_task(result, 1), "a dict (an event pattern)")
-    _zero_with(by_task(result, 2), "imitates a list")
-    _zero_with(by_task(result, 3), "imitates a str")
+    zero_with(by_task(result, 1), "a dict (an event pattern)")
+    zero_with(by_task(result, 2), "imitates a list")
+    zero_with(by_task(result, 3), "imitates a str")

@@ -3,13 +3,13 @@ nothing, one call at a time or at the same moment."""
 
 import pytest
 
-from tests.integration.test_grader_attacks import _imitating, _zero_with, by_task
+from tests.fixtures.imitations import by_task, imitating, zero_with
 
 pytestmark = [pytest.mark.integration, pytest.mark.instructor, pytest.mark.xdist_group("grader-attacks")]
 
 
 def test_fan_out_imitations_score_nothing(tmp_path):
-    result = _imitating(
+    result = imitating(
         "fan_out",
         "fan_in.py",
         """
@@ -29,5 +29,5 @@ def test_fan_out_imitations_score_nothing(tmp_path):
         tmp_path,
     )
     # Every test of both tasks checks what the calls returned: none is left out.
-    _zero_with(by_task(result, 1), "an int, expected a bool", "bools with exactly one True")
-    _zero_with(by_task(result, 2), "an int, expected a bool", "bools with exactly one True")
+    zero_with(by_task(result, 1), "an int, expected a bool", "bools with exactly one True")
+    zero_with(by_task(result, 2), "an int, expected a bool", "bools with exactly one True")

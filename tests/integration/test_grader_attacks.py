@@ -12,6 +12,7 @@ import pytest
 from exercises.grader import choose_isolation, grade_submission, load_exercise
 from exercises.grader.engine import COURSE_ROOT, Grader
 from exercises.grader.model import Limits
+from tests.fixtures.imitations import by_task, imitating, zero_with
 
 pytestmark = [pytest.mark.integration, pytest.mark.instructor, pytest.mark.xdist_group("grader-attacks")]
 
@@ -30,10 +31,6 @@ def grade(tmp_path: Path, source: str, limits: Limits = GENEROUS):
     result = grade_submission(FAAS, tmp_path, include_hidden=True, limits=limits)
     assert time.perf_counter() - started < 120, "the grader must never hang"
     return result
-
-
-def by_task(grade_result, task):
-    return [r for r in grade_result.results if r.task == task]
 
 
 @pytest.fixture(scope="module")
@@ -248,53 +245,8 @@ def test_the_isolation_used_is_reported(abusive):
 # Those tests score zero with a message naming the imitation; the untouched functions keep their points.
 
 
-def _imitating(slug: str, file: str, overlay: str, tmp_path: Path):
-    exercise = load_exercise(COURSE_ROOT / "exercises" / slug)
-    solution = (exercise.solution_dir / file).read_text(encoding="utf-8")
-    (tmp_path / file).write_text(solution + "\n\n" + IMITATIONS + textwrap.dedent(overlay))
-    return grade_submission(exercise, tmp_path, include_hidden=True)
-
-
-IMITATIONS = """
-class EqualToEverything:
-    def __eq__(self, other):
-        return True
-
-    __hash__ = object.__hash__
-
-
-class FakeDict(dict):
-    def __eq__(self, other):
-        return True
-
-    __hash__ = object.__hash__
-
-
-class FakeList(list):
-    def __eq__(self, other):
-        return True
-
-    __hash__ = object.__hash__
-
-
-class FakeStr(str):
-    pass
-
-
-class FakeInt(int):
-    pass
-"""
-
-
-def _zero_with(results, *phrases: str) -> None:
-    assert results
-    for result in results:
-        assert result.points == 0, (result.name, result.message)
-        assert any(phrase in result.message for phrase in phrases), (result.name, result.message)
-
-
 def test_faas_imitations_score_nothing(tmp_path):
-    result = _imitating(
+    result = imitating(
         "faas",
         "registration.py",
         """
@@ -324,15 +276,15 @@ def test_faas_imitations_score_nothing(tmp_path):
         """,
         tmp_path,
     )
-    _zero_with(by_task(result, 1), "imitates a dict", "imitates a list")
-    _zero_with(by_task(result, 2), "an int, expected a bool", "(bools)")
+    zero_with(by_task(result, 1), "imitates a dict", "imitates a list")
+    zero_with(by_task(result, 2), "an int, expected a bool", "(bools)")
     unchecked = ("a 400 lists the problems", "the 201 body and the SNS message are the user")  # bodies only
     statuses = [r for r in by_task(result, 3) if r.name not in unchecked]
-    _zero_with(statuses, "(ints", "a float, expected an int")
+    zero_with(statuses, "(ints", "a float, expected an int")
 
 
 def test_cold_starts_imitations_score_nothing(tmp_path):
-    result = _imitating(
+    result = imitating(
         "cold_starts",
         "keep_alive.py",
         """
@@ -354,13 +306,13 @@ def test_cold_starts_imitations_score_nothing(tmp_path):
         """,
         tmp_path,
     )
-    _zero_with(by_task(result, 1), "imitates a str", "not plain JSON data")
-    _zero_with(by_task(result, 2), "is a tuple")
-    _zero_with(by_task(result, 3), "a float, expected an int", "not plain JSON data")
+    zero_with(by_task(result, 1), "imitates a str", "not plain JSON data")
+    zero_with(by_task(result, 2), "is a tuple")
+    zero_with(by_task(result, 3), "a float, expected an int", "not plain JSON data")
 
 
 def test_queue_batching_imitations_score_nothing(tmp_path):
-    result = _imitating(
+    result = imitating(
         "queue_batching",
         "batching.py",
         """
@@ -376,12 +328,12 @@ def test_queue_batching_imitations_score_nothing(tmp_path):
         """,
         tmp_path,
     )
-    _zero_with(by_task(result, 1), "imitates a dict")
-    _zero_with(by_task(result, 2), "(an int: a count)")
+    zero_with(by_task(result, 1), "imitates a dict")
+    zero_with(by_task(result, 2), "(an int: a count)")
 
 
 def test_saga_imitations_score_nothing(tmp_path):
-    result = _imitating(
+    result = imitating(
         "saga",
         "saga.py",
         """
@@ -402,9 +354,9 @@ def test_saga_imitations_score_nothing(tmp_path):
         tmp_path,
     )
     returning = [r for r in by_task(result, 1) if r.name != "a step name that is not a saga step is refused"]
-    _zero_with(returning, "imitates a list")
-    _zero_with(by_task(result, 2), "imitates a str")
-    _zero_with(by_task(result, 3), "imitates a dict")
+    zero_with(returning, "imitates a list")
+    zero_with(by_task(result, 2), "imitates a str")
+    zero_with(by_task(result, 3), "imitates a dict")
 
 
 def test_step_functions_numbers_that_only_equal_the_right_ones_score_nothing(tmp_path):
@@ -418,7 +370,7 @@ def test_step_functions_numbers_that_only_equal_the_right_ones_score_nothing(tmp
     (tmp_path / "payment.asl.json").write_text(json.dumps(definition))
     result = grade_submission(exercise, tmp_path, include_hidden=True)
     assert result.score == 0
-    _zero_with(result.results, "must be an integer")
+    zero_with(result.results, "must be an integer")
 
 
 def test_adr_structure_that_only_looks_right_scores_nothing(tmp_path):
@@ -427,7 +379,7 @@ def test_adr_structure_that_only_looks_right_scores_nothing(tmp_path):
     # the whole record inside a code block, then again inside an HTML comment: shown, but not the document
     (tmp_path / "decision.md").write_text(f"````markdown\n{solution}\n````\n\n<!--\n{solution}\n-->\n")
     result = grade_submission(exercise, tmp_path, include_hidden=True)
-    _zero_with(by_task(result, 1), "called read(")  # the structure is the record's, not a quotation's
+    zero_with(by_task(result, 1), "called read(")  # the structure is the record's, not a quotation's
     assert result.score < 4, [(r.name, r.message) for r in result.results if r.points]
 
 
@@ -518,7 +470,7 @@ def test_an_error_in_init_code_points_at_the_learners_line(tmp_path):
 
 
 def test_api_crud_imitations_score_nothing(tmp_path):
-    result = _imitating(
+    result = imitating(
         "api_crud",
         "items.py",
         """
@@ -549,8 +501,8 @@ def test_api_crud_imitations_score_nothing(tmp_path):
         """,
         tmp_path,
     )
-    _zero_with(by_task(result, 1), "imitates a dict", "imitates a list")
-    _zero_with(by_task(result, 2), "imitates a dict", "not plain JSON data", "StaleWrite(2)")
+    zero_with(by_task(result, 1), "imitates a dict", "imitates a list")
+    zero_with(by_task(result, 2), "imitates a dict", "not plain JSON data", "StaleWrite(2)")
 
 
 def test_an_error_in_a_deployed_handler_points_at_the_learners_line(tmp_path):

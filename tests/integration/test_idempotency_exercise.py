@@ -5,7 +5,7 @@ import pytest
 
 from exercises.grader import grade_submission, load_exercise
 from exercises.grader.engine import COURSE_ROOT
-from tests.integration.test_grader_attacks import _imitating, _zero_with, by_task
+from tests.fixtures.imitations import by_task, imitating, zero_with
 
 pytestmark = [pytest.mark.integration, pytest.mark.instructor, pytest.mark.xdist_group("grader-attacks")]
 
@@ -14,7 +14,7 @@ SOLUTION = COURSE_ROOT / "exercises" / "idempotency" / "solution" / "keyed.py"
 
 
 def test_idempotency_imitations_score_nothing(tmp_path):
-    result = _imitating(
+    result = imitating(
         "idempotency",
         "keyed.py",
         """
@@ -31,8 +31,8 @@ def test_idempotency_imitations_score_nothing(tmp_path):
         """,
         tmp_path,
     )
-    _zero_with(by_task(result, 1), "imitates a str")
-    _zero_with(by_task(result, 2), "a float, expected an int")
+    zero_with(by_task(result, 1), "imitates a str")
+    zero_with(by_task(result, 2), "a float, expected an int")
 
 
 def test_work_before_the_record_charges_a_concurrent_duplicate(tmp_path):

@@ -3,7 +3,7 @@ only imitates the expected type scores nothing."""
 
 import pytest
 
-from tests.integration.test_grader_attacks import _imitating, _zero_with, by_task
+from tests.fixtures.imitations import by_task, imitating, zero_with
 
 pytestmark = [pytest.mark.integration, pytest.mark.instructor, pytest.mark.xdist_group("grader-attacks")]
 
@@ -12,7 +12,7 @@ NEWEST_STORED = "versions 3, 9, 5, 7 at the same moment: 9 is what stays"
 
 
 def test_microservices_imitations_score_nothing(tmp_path):
-    result = _imitating(
+    result = imitating(
         "microservices",
         "customer_copy.py",
         """
@@ -43,9 +43,9 @@ def test_microservices_imitations_score_nothing(tmp_path):
         """,
         tmp_path,
     )
-    _zero_with(by_task(result, 1), "imitates a dict", "imitates a list")
+    zero_with(by_task(result, 1), "imitates a dict", "imitates a list")
     returned = [r for r in by_task(result, 2) if r.name != NEWEST_STORED]
-    _zero_with(returned, "an int, expected a bool", "simultaneous apply_copy calls")
+    zero_with(returned, "an int, expected a bool", "simultaneous apply_copy calls")
     # Task 3's handler runs in the Lambda runtime, which sends its answer as JSON, as AWS does: the dict
     # and list subclasses arrive as a plain dict and list, indistinguishable from the real thing.
     answers = by_task(result, 3)

@@ -4,41 +4,15 @@ an int, an int subclass) scores nothing on the tests it touches."""
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
 
 from exercises.grader import grade_submission, load_exercise
 from exercises.grader.engine import COURSE_ROOT
+from tests.fixtures.imitations import imitating
 
 pytestmark = [pytest.mark.integration, pytest.mark.instructor]
-
-IMITATIONS = """
-class FakeList(list):
-    def __eq__(self, other):
-        return True
-
-    __hash__ = object.__hash__
-
-
-class FakeDict(dict):
-    def __eq__(self, other):
-        return True
-
-    __hash__ = object.__hash__
-
-
-class FakeInt(int):
-    pass
-"""
-
-
-def _imitating(overlay: str, tmp_path: Path):
-    exercise = load_exercise(COURSE_ROOT / "exercises" / "observability")
-    solution = (exercise.solution_dir / "telemetry.py").read_text(encoding="utf-8")
-    (tmp_path / "telemetry.py").write_text(solution + "\n\n" + IMITATIONS + textwrap.dedent(overlay))
-    return grade_submission(exercise, tmp_path, include_hidden=True)
 
 
 def test_the_solution_scores_full_marks_and_the_stub_nothing(tmp_path: Path) -> None:
@@ -57,7 +31,9 @@ def test_the_solution_scores_full_marks_and_the_stub_nothing(tmp_path: Path) -> 
 
 
 def test_imitations_score_nothing(tmp_path: Path) -> None:
-    result = _imitating(
+    result = imitating(
+        "observability",
+        "telemetry.py",
         """
         _follow, _emf, _bytes = follow_order, emf_document, ingested_bytes
 

@@ -3,13 +3,13 @@ nothing, whether the test reads them back or subscribes a queue with them."""
 
 import pytest
 
-from tests.integration.test_grader_attacks import _imitating, _zero_with, by_task
+from tests.fixtures.imitations import by_task, imitating, zero_with
 
 pytestmark = [pytest.mark.integration, pytest.mark.instructor, pytest.mark.xdist_group("grader-attacks")]
 
 
 def test_pubsub_imitations_score_nothing(tmp_path):
-    result = _imitating(
+    result = imitating(
         "pubsub",
         "policies.py",
         """
@@ -35,4 +35,4 @@ def test_pubsub_imitations_score_nothing(tmp_path):
     )
     # Every test of every task calls its function and sees what it returns: none is left out.
     for task in (1, 2, 3):
-        _zero_with(by_task(result, task), "imitates a dict", "imitates a str")
+        zero_with(by_task(result, task), "imitates a dict", "imitates a str")

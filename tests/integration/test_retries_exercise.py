@@ -3,34 +3,15 @@ right types (an int for a float, 1 and 0 for bools, subclasses) scores nothing o
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
 
 from exercises.grader import grade_submission, load_exercise
 from exercises.grader.engine import COURSE_ROOT
+from tests.fixtures.imitations import by_task, imitating
 
 pytestmark = [pytest.mark.integration, pytest.mark.instructor]
-
-IMITATIONS = """
-class FakeFloat(float):
-    def __eq__(self, other):
-        return True
-
-    __hash__ = float.__hash__
-"""
-
-
-def _imitating(overlay: str, tmp_path: Path):
-    exercise = load_exercise(COURSE_ROOT / "exercises" / "retries")
-    solution = (exercise.solution_dir / "backoff.py").read_text(encoding="utf-8")
-    (tmp_path / "backoff.py").write_text(solution + "\n\n" + IMITATIONS + textwrap.dedent(overlay))
-    return grade_submission(exercise, tmp_path, include_hidden=True)
-
-
-def _by_task(result, task: int):
-    return [r for r in result.results if r.task == task]
 
 
 def test_the_solution_scores_full_marks(tmp_path: Path) -> None:
@@ -43,7 +24,9 @@ def test_the_solution_scores_full_marks(tmp_path: Path) -> None:
 
 
 def test_imitations_score_nothing(tmp_path: Path) -> None:
-    result = _imitating(
+    result = imitating(
+        "retries",
+        "backoff.py",
         """
         _full, _decorrelated, _retry = full_jitter, decorrelated_jitter, should_retry
 
@@ -62,13 +45,13 @@ def test_imitations_score_nothing(tmp_path: Path) -> None:
         """,
         tmp_path,
     )
-    task_1 = [r for r in _by_task(result, 1) if "raise" not in r.name]
+    task_1 = [r for r in by_task(result, 1) if "raise" not in r.name]
     assert task_1
     assert all(r.points == 0 for r in task_1), [(r.name, r.message) for r in task_1]
-    capped = [r for r in _by_task(result, 2) if "never waits more than the cap" in r.name]
+    capped = [r for r in by_task(result, 2) if "never waits more than the cap" in r.name]
     assert capped
     assert all(r.points == 0 for r in capped), [(r.name, r.message) for r in capped]
-    task_3 = _by_task(result, 3)
+    task_3 = by_task(result, 3)
     assert task_3
     assert all(r.points == 0 for r in task_3)
     assert all("bool" in r.message for r in task_3), [r.message for r in task_3]

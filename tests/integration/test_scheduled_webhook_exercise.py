@@ -3,7 +3,6 @@ score nothing, and the public expected signatures are the course's own signer's.
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -12,37 +11,12 @@ from exercises.grader import grade_submission, load_exercise
 from exercises.grader.engine import COURSE_ROOT
 from exercises.grader.model import Outcome
 from patterns.scheduled_webhook.service import sign
+from tests.fixtures.imitations import by_task, imitating, zero_with
 
 pytestmark = [pytest.mark.integration, pytest.mark.instructor]
 
 EXERCISE = load_exercise(COURSE_ROOT / "exercises" / "scheduled_webhook")
 FILE = "webhook_verify.py"
-
-IMITATIONS = """
-class FakeStr(str):
-    pass
-
-
-class FakeInt(int):
-    pass
-"""
-
-
-def _imitating(overlay: str, tmp_path: Path):
-    solution = (EXERCISE.solution_dir / FILE).read_text(encoding="utf-8")
-    (tmp_path / FILE).write_text(solution + "\n\n" + IMITATIONS + textwrap.dedent(overlay))
-    return grade_submission(EXERCISE, tmp_path, include_hidden=True)
-
-
-def _by_task(result, task: int):
-    return [r for r in result.results if r.task == task]
-
-
-def _zero_with(results, *phrases: str) -> None:
-    assert results
-    for result in results:
-        assert result.points == 0, (result.name, result.message)
-        assert any(phrase in result.message for phrase in phrases), (result.name, result.message)
 
 
 def test_the_reference_solution_scores_full_marks(tmp_path: Path) -> None:
@@ -52,7 +26,9 @@ def test_the_reference_solution_scores_full_marks(tmp_path: Path) -> None:
 
 
 def test_imitations_of_str_and_int_score_nothing(tmp_path: Path) -> None:
-    result = _imitating(
+    result = imitating(
+        "scheduled_webhook",
+        FILE,
         """
         import http
 
@@ -69,15 +45,17 @@ def test_imitations_of_str_and_int_score_nothing(tmp_path: Path) -> None:
         """,
         tmp_path,
     )
-    _zero_with(_by_task(result, 1), "imitates a str", "not plain JSON data", "expected a str")
+    zero_with(by_task(result, 1), "imitates a str", "not plain JSON data", "expected a str")
     statuses = [
-        r for r in _by_task(result, 2) if r.name != "the signature is compared with hmac.compare_digest"
+        r for r in by_task(result, 2) if r.name != "the signature is compared with hmac.compare_digest"
     ]
-    _zero_with(statuses, "imitates an int", "not plain JSON data", "expected an int", "HTTPStatus")
+    zero_with(statuses, "imitates an int", "not plain JSON data", "expected an int", "HTTPStatus")
 
 
 def test_comparing_with_equals_loses_the_constant_time_point(tmp_path: Path) -> None:
-    result = _imitating(
+    result = imitating(
+        "scheduled_webhook",
+        FILE,
         """
         _sign = sign
 

@@ -5,7 +5,7 @@ import pytest
 
 from exercises.grader import grade_submission, load_exercise
 from exercises.grader.engine import COURSE_ROOT
-from tests.integration.test_grader_attacks import _imitating, _zero_with, by_task
+from tests.fixtures.imitations import by_task, imitating, zero_with
 
 pytestmark = [pytest.mark.integration, pytest.mark.instructor, pytest.mark.xdist_group("grader-attacks")]
 
@@ -14,7 +14,7 @@ SOLUTION = COURSE_ROOT / "exercises" / "secrets_config" / "solution" / "secret_c
 
 
 def test_secrets_config_imitations_score_nothing(tmp_path):
-    result = _imitating(
+    result = imitating(
         "secrets_config",
         "secret_cache.py",
         """
@@ -35,14 +35,14 @@ def test_secrets_config_imitations_score_nothing(tmp_path):
         """,
         tmp_path,
     )
-    _zero_with(by_task(result, 1), "imitates a str")
+    zero_with(by_task(result, 1), "imitates a str")
     raising = {
         "refused twice: the second refusal propagates, no third try",
         "another error is not a refusal: no refresh, it propagates",
     }
     answered = [r for r in by_task(result, 2) if r.name not in raising]  # those return nothing to imitate
     assert len(answered) == 2
-    _zero_with(answered, "imitates a dict")
+    zero_with(answered, "imitates a dict")
 
 
 def _graded_with(tmp_path, old: str, new: str):

@@ -5,7 +5,7 @@ import pytest
 
 from exercises.grader import grade_submission, load_exercise
 from exercises.grader.engine import COURSE_ROOT
-from tests.integration.test_grader_attacks import _imitating, _zero_with, by_task
+from tests.fixtures.imitations import by_task, imitating, zero_with
 
 pytestmark = [pytest.mark.integration, pytest.mark.instructor, pytest.mark.xdist_group("grader-attacks")]
 
@@ -14,7 +14,7 @@ SOLUTION = COURSE_ROOT / "exercises" / "security" / "solution" / "authorizer.py"
 
 
 def test_security_imitations_score_nothing(tmp_path):
-    result = _imitating(
+    result = imitating(
         "security",
         "authorizer.py",
         """
@@ -44,9 +44,9 @@ def test_security_imitations_score_nothing(tmp_path):
         """,
         tmp_path,
     )
-    _zero_with(by_task(result, 1), "imitates a")
-    _zero_with(by_task(result, 2), "imitates a dict")
-    _zero_with(by_task(result, 3), "imitates a dict")
+    zero_with(by_task(result, 1), "imitates a")
+    zero_with(by_task(result, 2), "imitates a dict")
+    zero_with(by_task(result, 3), "imitates a dict")
 
 
 def _graded(tmp_path, replacements):

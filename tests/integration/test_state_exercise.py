@@ -5,7 +5,7 @@ import pytest
 
 from exercises.grader import load_exercise
 from exercises.grader.engine import COURSE_ROOT, Grader
-from tests.integration.test_grader_attacks import _imitating, _zero_with, by_task
+from tests.fixtures.imitations import by_task, imitating, zero_with
 
 pytestmark = [pytest.mark.integration, pytest.mark.instructor, pytest.mark.xdist_group("grader-attacks")]
 
@@ -15,7 +15,7 @@ RACE_TEST = "eight simultaneous visits are all counted"
 
 
 def test_state_imitations_score_nothing(tmp_path):
-    result = _imitating(
+    result = imitating(
         "state",
         "sessions.py",
         """
@@ -36,7 +36,7 @@ def test_state_imitations_score_nothing(tmp_path):
         """,
         tmp_path,
     )
-    _zero_with(
+    zero_with(
         [
             r
             for r in by_task(result, 1)
@@ -44,8 +44,8 @@ def test_state_imitations_score_nothing(tmp_path):
         ],
         "imitates a dict",
     )
-    _zero_with(by_task(result, 2), "a float, expected an int", "(ints")
-    _zero_with(by_task(result, 3), "a list:")
+    zero_with(by_task(result, 2), "a float, expected an int", "(ints")
+    zero_with(by_task(result, 3), "a list:")
 
 
 def test_a_read_add_write_counter_loses_the_race_on_every_run(tmp_path):

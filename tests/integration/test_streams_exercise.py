@@ -5,7 +5,7 @@ import pytest
 
 from exercises.grader import grade_submission, load_exercise
 from exercises.grader.engine import COURSE_ROOT
-from tests.integration.test_grader_attacks import _imitating, _zero_with, by_task
+from tests.fixtures.imitations import by_task, imitating, zero_with
 
 pytestmark = [pytest.mark.integration, pytest.mark.instructor, pytest.mark.xdist_group("grader-attacks")]
 
@@ -14,7 +14,7 @@ SOLUTION = COURSE_ROOT / "exercises" / "streams" / "solution" / "consumer.py"
 
 
 def test_streams_imitations_score_nothing(tmp_path):
-    result = _imitating(
+    result = imitating(
         "streams",
         "consumer.py",
         """
@@ -37,9 +37,9 @@ def test_streams_imitations_score_nothing(tmp_path):
         """,
         tmp_path,
     )
-    _zero_with(by_task(result, 1), "imitates a list")
-    _zero_with(by_task(result, 2), "a float, expected an int", "imitates a dict")
-    _zero_with(by_task(result, 3), "imitates an int", "imitates a int")
+    zero_with(by_task(result, 1), "imitates a list")
+    zero_with(by_task(result, 2), "a float, expected an int", "imitates a dict")
+    zero_with(by_task(result, 3), "imitates an int", "imitates a int")
 
 
 def test_carrying_on_past_the_poison_record_loses_task_1(tmp_path):
